@@ -1,0 +1,55 @@
+package io.energysentinel.contract;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/**
+ * Out-of-distribution scores. Every score is oriented so that higher means more anomalous.
+ *
+ * <p>{@link #servable()} scores are ONNX graph outputs of the same name; the others need the
+ * trainer's autograd and exist for evaluation only.
+ */
+public enum ScoreName {
+    /** Marginal energy E(x). */
+    ENERGY("energy", true),
+    /** Negative maximum softmax probability of a JEM classifier. */
+    NEG_MAX_SOFTMAX("neg_max_softmax", true),
+    /** Norm of the input gradient of the energy, ||dE/dx||. */
+    GRAD_NORM("grad_norm", false),
+    /** Likelihood-ratio style score: E_model(x) - E_background(x), background fit on perturbed inputs. */
+    ENERGY_RATIO("energy_ratio", true),
+    /** Mahalanobis distance of penultimate features to the nearest class-conditional Gaussian. */
+    MAHALANOBIS("mahalanobis", true);
+
+    private final String id;
+    private final boolean servable;
+
+    ScoreName(String id, boolean servable) {
+        this.id = id;
+        this.servable = servable;
+    }
+
+    /** The name used in manifests, JSON records, metric tags and as the ONNX output name. */
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    /** Whether ONNX Runtime can compute it from the exported graph alone. */
+    public boolean servable() {
+        return servable;
+    }
+
+    /** Parses a score id such as {@code "energy"}; fails with the list of known ids. */
+    @JsonCreator
+    public static ScoreName fromId(String id) {
+        for (ScoreName s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown score '" + id + "', known: "
+                + Arrays.stream(values()).map(ScoreName::id).toList());
+    }
+}

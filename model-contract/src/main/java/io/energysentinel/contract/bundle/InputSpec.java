@@ -1,0 +1,45 @@
+package io.energysentinel.contract.bundle;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a model's ONNX input expects.
+ *
+ * <p>Normalisation is folded into the graph, so callers feed raw values: pixels scaled to
+ * {@code [min, max]} for images, the raw metric values for events. {@code featureNames} is empty for
+ * images and names each element of the event vector, in order, for events.
+ *
+ * @param name ONNX input name
+ * @param shape shape without the batch dimension, e.g. {@code [1, 28, 28]} or {@code [12]}
+ * @param dtype element type, always {@code float32} for now
+ * @param min smallest valid raw value (inclusive), or {@code -Infinity}
+ * @param max largest valid raw value (inclusive), or {@code +Infinity}
+ * @param featureNames names of event features, in input order; empty for images
+ * @param normalization how raw values are normalised inside the graph, for people and audits
+ */
+public record InputSpec(
+        String name, List<Integer> shape, String dtype, double min, double max,
+        List<String> featureNames, Normalization normalization) {
+
+    public InputSpec {
+        Objects.requireNonNull(name, "name");
+        shape = List.copyOf(shape);
+        if (shape.isEmpty() || shape.stream().anyMatch(d -> d <= 0)) {
+            throw new IllegalArgumentException("input shape must be non-empty and positive, got " + shape);
+        }
+        featureNames = featureNames == null ? List.of() : List.copyOf(featureNames);
+        if (!featureNames.isEmpty() && featureNames.size() != elementCount(shape)) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for input shape " + shape);
+        }
+    }
+
+    /** Number of float elements in one input (the product of {@link #shape()}). */
+    public int elementCount() {
+        return elementCount(shape);
+    }
+
+    private static int elementCount(List<Integer> shape) {
+        return shape.stream().reduce(1, Math::multiplyExact);
+    }
+}

@@ -1,0 +1,2 @@
+/** The model contract: what the trainer writes and the scorer reads, defined once. */
+package io.energysentinel.contract;

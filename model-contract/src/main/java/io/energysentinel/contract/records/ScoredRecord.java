@@ -1,0 +1,17 @@
+package io.energysentinel.contract.records;
+
+/**
+ * One record's score, for the optional scores topic that feeds dashboards.
+ *
+ * @param recordId id of the scored record
+ * @param source its source
+ * @param eventTime its event time, epoch milliseconds
+ * @param score score id
+ * @param value score value
+ * @param threshold threshold in force
+ * @param anomalous whether {@code value > threshold}
+ * @param modelVersion bundle version that scored it
+ */
+public record ScoredRecord(
+        String recordId, String source, long eventTime, String score, double value, double threshold,
+        boolean anomalous, String modelVersion) {}

@@ -1,0 +1,2 @@
+/** Offline training of energy models on DJL's PyTorch engine. */
+package io.energysentinel.trainer;
