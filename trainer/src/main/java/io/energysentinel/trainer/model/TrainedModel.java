@@ -1,0 +1,41 @@
+package io.energysentinel.trainer.model;
+
+import ai.djl.nn.Block;
+import io.energysentinel.contract.ModelKind;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A trained energy model, as the trainer hands it to evaluation and to the ONNX exporter.
+ *
+ * <p>How each kind turns the block's output into scores is fixed here, and both the DJL evaluation and
+ * the ONNX graph follow it:
+ * <ul>
+ *   <li>{@code CONV_EBM}, {@code MLP_EBM}: the block outputs {@code [B, 1]}; energy is that value.</li>
+ *   <li>{@code JEM}: the block outputs logits {@code [B, C]}; energy = -logsumexp(logits),
+ *       neg_max_softmax = -max softmax(logits).</li>
+ *   <li>energy_ratio (when {@code background} is present): energy(x) - background.energy(x).</li>
+ *   <li>mahalanobis (when {@code featureGaussians} is present): the smallest squared Mahalanobis
+ *       distance of the output of layer {@code spec.featureLayer()} to a class mean.</li>
+ * </ul>
+ *
+ * @param kind the model kind
+ * @param spec the architecture; {@code block} was built from it by {@link NetworkBuilder}
+ * @param block the initialised DJL block holding the trained parameters
+ * @param background a second energy model of the same kind fitted on perturbed inputs, if any
+ * @param featureGaussians class-conditional Gaussians over the feature layer, if any
+ */
+public record TrainedModel(
+        ModelKind kind, NetworkSpec spec, Block block,
+        Optional<TrainedModel> background, Optional<FeatureGaussians> featureGaussians) {
+    public TrainedModel {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(block, "block");
+        Objects.requireNonNull(background, "background");
+        Objects.requireNonNull(featureGaussians, "featureGaussians");
+        if (featureGaussians.isPresent() && spec.featureLayer() < 0) {
+            throw new IllegalArgumentException("feature Gaussians need a spec with a featureLayer");
+        }
+    }
+}
