@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""PyTorch eager baseline: time per PCD iteration of the conv energy net.
+
+The same loop the Java trainer runs: batch of positives with small noise, K SGLD steps on negatives drawn
+from a replay buffer (5% re-initialised from uniform noise), loss E(x+) - E(x-) + alpha (E(x+)^2 + E(x-)^2),
+Adam step with gradient-norm clipping. Prints one JSON object with milliseconds per iteration.
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+
+
+def conv_energy_net(channels):
+    layers, c_in = [], 1
+    for c in channels:
+        layers += [nn.Conv2d(c_in, c, 4, 2, 1), nn.LeakyReLU(0.2)]
+        c_in = c
+    side = 28
+    for _ in channels:
+        side = (side + 2 - 4) // 2 + 1
+    layers += [nn.Flatten(), nn.Linear(c_in * side * side, 1)]
+    return nn.Sequential(*layers)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--sgld-steps", type=int, default=20)
+    p.add_argument("--step-size", type=float, default=1.0)
+    p.add_argument("--noise", type=float, default=0.01)
+    p.add_argument("--channels", default="32,64,128")
+    p.add_argument("--iterations", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    net = conv_energy_net([int(c) for c in a.channels.split(",")])
+    opt = torch.optim.Adam(net.parameters(), lr=1e-4, betas=(0.0, 0.999))
+    buffer = torch.rand(10000, 1, 28, 28)
+    data = torch.rand(4096, 1, 28, 28)
+
+    def iteration():
+        idx = torch.randint(0, buffer.shape[0], (a.batch,))
+        x_neg = buffer[idx].clone()
+        reinit = torch.rand(a.batch) < 0.05
+        x_neg[reinit] = torch.rand(int(reinit.sum()), 1, 28, 28)
+        for p_ in net.parameters():
+            p_.requires_grad_(False)
+        for _ in range(a.sgld_steps):
+            x_neg.requires_grad_(True)
+            grad = torch.autograd.grad(net(x_neg).sum(), x_neg)[0]
+            x_neg = (x_neg - a.step_size * grad.clamp(-0.03, 0.03)
+                     + a.noise * torch.randn_like(x_neg)).clamp(0, 1).detach()
+        for p_ in net.parameters():
+            p_.requires_grad_(True)
+        buffer[idx] = x_neg
+        x_pos = data[torch.randint(0, data.shape[0], (a.batch,))]
+        x_pos = (x_pos + 0.005 * torch.randn_like(x_pos)).clamp(0, 1)
+        e_pos, e_neg = net(x_pos), net(x_neg)
+        loss = e_pos.mean() - e_neg.mean() + 0.1 * (e_pos.pow(2).mean() + e_neg.pow(2).mean())
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+
+    for _ in range(a.warmup):
+        iteration()
+    start = time.perf_counter()
+    for _ in range(a.iterations):
+        iteration()
+    ms = (time.perf_counter() - start) * 1000 / a.iterations
+    print(json.dumps({"framework": "pytorch-eager", "torch": torch.__version__, "threads": a.threads,
+                      "batch": a.batch, "sgld_steps": a.sgld_steps, "ms_per_iteration": ms}))
+
+
+if __name__ == "__main__":
+    main()
