@@ -1,5 +1,7 @@
 package io.energysentinel.trainer.model;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 
 /**
@@ -9,6 +11,15 @@ import java.util.List;
  * blocks for training, and the ONNX exporter turns it into graph nodes, one mapping per layer type.
  * The interface is sealed so the set of layer types is closed; every mapping rejects one it does not know.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = LayerSpec.Conv.class, name = "conv"),
+    @JsonSubTypes.Type(value = LayerSpec.Linear.class, name = "linear"),
+    @JsonSubTypes.Type(value = LayerSpec.LeakyRelu.class, name = "leaky_relu"),
+    @JsonSubTypes.Type(value = LayerSpec.Swish.class, name = "swish"),
+    @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten"),
+    @JsonSubTypes.Type(value = LayerSpec.Standardize.class, name = "standardize")
+})
 public sealed interface LayerSpec {
 
     /** 2-D convolution with bias; DJL {@code Conv2d}, ONNX {@code Conv}. */

@@ -22,6 +22,11 @@ public record NetworkSpec(List<Integer> inputShape, List<LayerSpec> layers, int 
         }
     }
 
+    /** Elements in one input (the product of {@link #inputShape()}). */
+    public int inputSize() {
+        return inputShape.stream().reduce(1, Math::multiplyExact);
+    }
+
     /** Units of the final layer, which must be {@link LayerSpec.Linear}. */
     public int outputUnits() {
         if (layers.get(layers.size() - 1) instanceof LayerSpec.Linear last) {

@@ -1,0 +1,109 @@
+package io.energysentinel.trainer.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.ModelKind;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Saves and loads {@link TrainedModel}s: {@code model.json} (kind and spec), {@code params.bin} (DJL
+ * parameters), {@code gaussians.bin} when present, and the background model in {@code background/}.
+ */
+public final class TrainedModels {
+    private static final String DESCRIPTION = "model.json";
+    private static final String PARAMS = "params.bin";
+    private static final String GAUSSIANS = "gaussians.bin";
+    private static final String BACKGROUND = "background";
+
+    private TrainedModels() {}
+
+    /** The JSON description of a model. */
+    public record Description(ModelKind kind, NetworkSpec spec) {}
+
+    /** Writes {@code model} into {@code dir}. */
+    public static void save(TrainedModel model, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Json.mapper().writeValue(dir.resolve(DESCRIPTION).toFile(), new Description(model.kind(), model.spec()));
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(PARAMS))))) {
+                model.block().saveParameters(out);
+            }
+            if (model.featureGaussians().isPresent()) {
+                writeGaussians(model.featureGaussians().get(), dir.resolve(GAUSSIANS));
+            }
+            if (model.background().isPresent()) {
+                save(model.background().get(), dir.resolve(BACKGROUND));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save model to " + dir, e);
+        }
+    }
+
+    /** Reads a model saved by {@link #save}; its arrays live in {@code manager}. */
+    public static TrainedModel load(Path dir, NDManager manager) {
+        Path description = dir.resolve(DESCRIPTION);
+        if (!Files.isRegularFile(description)) {
+            throw new IllegalArgumentException("not a trained model directory (no " + DESCRIPTION + "): " + dir);
+        }
+        try {
+            Description d = Json.mapper().readValue(description.toFile(), Description.class);
+            TrainedModel fresh = EnergyNets.initialise(d.kind(), d.spec(), manager, 0);
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PARAMS))))) {
+                fresh.block().loadParameters(manager, in);
+            }
+            Optional<FeatureGaussians> gaussians = Files.isRegularFile(dir.resolve(GAUSSIANS))
+                    ? Optional.of(readGaussians(dir.resolve(GAUSSIANS))) : Optional.empty();
+            Optional<TrainedModel> background = Files.isDirectory(dir.resolve(BACKGROUND))
+                    ? Optional.of(load(dir.resolve(BACKGROUND), manager)) : Optional.empty();
+            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalArgumentException("cannot load model from " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeGaussians(FeatureGaussians g, Path file) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            out.writeInt(g.classMeans().length);
+            out.writeInt(g.dimension());
+            for (float[] row : g.classMeans()) {
+                for (float f : row) {
+                    out.writeFloat(f);
+                }
+            }
+            for (float[] row : g.precision()) {
+                for (float f : row) {
+                    out.writeFloat(f);
+                }
+            }
+        }
+    }
+
+    private static FeatureGaussians readGaussians(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            int classes = in.readInt();
+            int d = in.readInt();
+            float[][] means = new float[classes][d];
+            float[][] precision = new float[d][d];
+            for (float[] row : means) {
+                for (int j = 0; j < d; j++) {
+                    row[j] = in.readFloat();
+                }
+            }
+            for (float[] row : precision) {
+                for (int j = 0; j < d; j++) {
+                    row[j] = in.readFloat();
+                }
+            }
+            return new FeatureGaussians(means, precision);
+        }
+    }
+}

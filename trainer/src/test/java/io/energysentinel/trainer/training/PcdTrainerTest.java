@@ -1,0 +1,161 @@
+package io.energysentinel.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.model.EnergyNets;
+import io.energysentinel.trainer.model.NetworkSpec;
+import io.energysentinel.trainer.model.TrainedModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PcdTrainerTest {
+    private static final List<Integer> IMAGE = List.of(1, 12, 12);
+
+    @Test
+    void contrastiveLossMatchesTheFormulaOnKnownEnergies() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray pos = m.create(new float[] {1f, 3f});
+            NDArray neg = m.create(new float[] {-2f, 4f});
+            // mean(E+) - mean(E-) + 0.1 (mean(E+^2) + mean(E-^2)) = 2 - 1 + 0.1 (5 + 10)
+            assertThat(PcdTrainer.contrastiveLoss(pos, neg, 0.1).getFloat()).isCloseTo(2.5f, within(1e-6f));
+        }
+    }
+
+    @Test
+    void crossEntropyMatchesLogSoftmax() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[][] {{1f, 2f, 3f}, {0f, 0f, 0f}});
+            NDArray labels = m.create(new float[] {2f, 0f});
+            double l0 = -(3 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)));
+            double l1 = Math.log(3);
+            assertThat(PcdTrainer.crossEntropy(logits, labels).getFloat()).isCloseTo((float) ((l0 + l1) / 2), within(1e-5f));
+        }
+    }
+
+    @Test
+    void eachKindTrainsAFewStepsWithFiniteEnergies() {
+        for (ModelKind kind : ModelKind.values()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                TrainingData data = data(kind, 64);
+                TrainedModel model = EnergyNets.initialise(kind, spec(kind, data), m, 5);
+                List<StepStats> stats = new ArrayList<>();
+                try (PcdTrainer trainer = new PcdTrainer(model, data, config(6), m, DivergenceGuard.defaults())) {
+                    trainer.train(stats::add);
+                }
+                assertThat(stats).as(kind.name()).hasSize(6);
+                assertThat(stats).allSatisfy(s -> {
+                    assertThat(s.loss()).isFinite();
+                    assertThat(s.positiveEnergy()).isFinite();
+                    assertThat(s.negativeEnergy()).isFinite();
+                });
+                if (kind == ModelKind.JEM) {
+                    assertThat(stats).allSatisfy(s -> assertThat(s.crossEntropy()).isPositive().isFinite());
+                }
+            }
+        }
+    }
+
+    @Test
+    void resumingFromACheckpointContinuesExactlyAsTheUninterruptedRun(@TempDir Path dir) {
+        float[] uninterrupted;
+        List<StepStats> straight = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.CONV_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.CONV_EBM, spec(ModelKind.CONV_EBM, data), m, 9);
+            try (PcdTrainer trainer = new PcdTrainer(model, data, config(4), m, DivergenceGuard.defaults())) {
+                trainer.train(straight::add);
+            }
+            uninterrupted = firstWeight(model);
+        }
+        List<StepStats> resumed = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.CONV_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.CONV_EBM, spec(ModelKind.CONV_EBM, data), m, 9);
+            try (PcdTrainer first = new PcdTrainer(model, data, config(2), m, DivergenceGuard.defaults())) {
+                first.train(resumed::add);
+                first.saveCheckpoint(dir);
+            }
+            TrainedModel other = EnergyNets.initialise(ModelKind.CONV_EBM, spec(ModelKind.CONV_EBM, data), m, 1234);
+            try (PcdTrainer second = new PcdTrainer(other, data, config(4), m, DivergenceGuard.defaults())) {
+                second.loadCheckpoint(dir);
+                assertThat(second.stepsTaken()).isEqualTo(2);
+                second.train(resumed::add);
+            }
+            assertThat(firstWeight(other)).containsExactly(uninterrupted, within(1e-6f));
+        }
+        assertThat(resumed).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(resumed.get(i).loss()).isCloseTo(straight.get(i).loss(), within(1e-5));
+        }
+    }
+
+    @Test
+    void divergenceRollsBackAndHalvesTheLearningRate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.CONV_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.CONV_EBM, spec(ModelKind.CONV_EBM, data), m, 2);
+            // A guard no step can pass: every step is a divergence, so the trainer rolls back until it gives up.
+            DivergenceGuard impossible = new DivergenceGuard(-1, 1e9);
+            try (PcdTrainer trainer = new PcdTrainer(model, data, config(3), m, impossible)) {
+                float[] before = firstWeight(model);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.train(s -> { }))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("diverged 6 times");
+                assertThat(trainer.learningRate()).isCloseTo(1e-3 / 64, within(1e-12));
+                assertThat(trainer.stepsTaken()).isZero();
+                assertThat(firstWeight(model)).containsExactly(before, within(0f));
+            }
+        }
+    }
+
+    @Test
+    void guardFlagsNonFiniteExplodingAndGapBlowUp() {
+        DivergenceGuard guard = new DivergenceGuard(100, 50);
+        assertThat(guard.diagnose(new StepStats(1, Double.NaN, 0, 0, 0, 1, 1e-3))).contains("non-finite");
+        assertThat(guard.diagnose(new StepStats(1, 1, 500, 0, 0, 1, 1e-3))).contains("exploded");
+        assertThat(guard.diagnose(new StepStats(1, 1, -30, 30, 0, 1, 1e-3))).contains("gap");
+        assertThat(guard.diagnose(new StepStats(1, 1, -3, 3, 0, 1, 1e-3))).isNull();
+    }
+
+    private static float[] firstWeight(TrainedModel model) {
+        return model.block().getParameters().get(0).getValue().getArray().toFloatArray();
+    }
+
+    private static TrainingConfig config(long steps) {
+        return TrainingConfig.builder().optSteps(steps).optBatchSize(8).optBufferSize(64).optSgldSteps(3)
+                .optLearningRate(1e-3).optSeed(17).build();
+    }
+
+    private static NetworkSpec spec(ModelKind kind, TrainingData data) {
+        return switch (kind) {
+            case CONV_EBM -> EnergyNets.convEnergy(IMAGE, List.of(4, 8));
+            case JEM -> EnergyNets.jem(IMAGE, List.of(4, 8), 16, 3);
+            case MLP_EBM -> {
+                List<List<Double>> s = EnergyNets.standardization(data.inputs());
+                yield EnergyNets.mlp(s.get(0), s.get(1), List.of(16, 16));
+            }
+        };
+    }
+
+    private static TrainingData data(ModelKind kind, int n) {
+        Random random = new Random(4);
+        boolean vectors = kind == ModelKind.MLP_EBM;
+        int size = vectors ? 5 : 144;
+        float[][] x = new float[n][size];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            for (int j = 0; j < size; j++) {
+                x[i][j] = vectors ? (float) (random.nextGaussian() * 3 + 10) : random.nextFloat() * (labels[i] + 1) / 3f;
+            }
+        }
+        return new TrainingData("synthetic", x, labels, vectors ? List.of(5) : IMAGE);
+    }
+}
