@@ -29,7 +29,7 @@ public final class NetworkBuilder {
     }
 
     /** The DJL block for one layer. */
-    static Block block(LayerSpec layer) {
+    public static Block block(LayerSpec layer) {
         if (layer instanceof LayerSpec.Conv c) {
             return Conv2d.builder()
                     .setFilters(c.filters())

@@ -52,6 +52,20 @@ public record TrainingConfig(
         return new SgldSampler(sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, dataMin, dataMax);
     }
 
+    /** The same settings with another step and time budget. */
+    public TrainingConfig withBudget(long newSteps, Duration newTimeBudget) {
+        return new TrainingConfig(newSteps, newTimeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
+                sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
+                gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax);
+    }
+
+    /** The same settings with another seed. */
+    public TrainingConfig withSeed(long newSeed) {
+        return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
+                sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
+                gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, newSeed, dataMin, dataMax);
+    }
+
     /** Settings as strings, for the bundle's provenance. */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -1,0 +1,81 @@
+package io.energysentinel.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.data.DataLocator;
+import io.energysentinel.trainer.data.FashionMnist;
+import io.energysentinel.trainer.data.ImageDataset;
+import io.energysentinel.trainer.data.MnistDigitsJson;
+import io.energysentinel.trainer.evaluation.ImageEvaluation;
+import io.energysentinel.trainer.pipeline.EventTraining;
+import io.energysentinel.trainer.pipeline.ImageTraining;
+import io.energysentinel.trainer.pipeline.ImageTrainingPlan;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Trains a model: {@code conv} or {@code jem} on Fashion-MNIST, {@code mlp} on an event file. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains an energy model with PCD.")
+final class TrainCommand implements Callable<Integer> {
+    /** Model kinds as typed on the command line. */
+    enum Kind { conv, jem, mlp }
+
+    @Option(names = "--kind", defaultValue = "jem", description = "conv, jem or mlp (default ${DEFAULT-VALUE}).")
+    Kind kind;
+    @Option(names = "--data", description = "Fashion-MNIST directory (conv/jem; default: found by the data locator) or event file, .jsonl or .csv (mlp).")
+    Path data;
+    @Option(names = "--out", required = true, description = "Output directory (model, training.json, pictures).")
+    Path out;
+    @Option(names = "--channels", defaultValue = "32,64,128", split = ",", description = "Conv filters per stage (default ${DEFAULT-VALUE}).")
+    List<Integer> channels;
+    @Option(names = "--hidden", defaultValue = "128", description = "JEM feature width / MLP hidden width (default ${DEFAULT-VALUE}).")
+    int hidden;
+    @Option(names = "--background-share", defaultValue = "0.25", description = "Budget share of the background model for energy_ratio; 0 = none (default ${DEFAULT-VALUE}).")
+    double backgroundShare;
+    @Option(names = "--perturb-rate", defaultValue = "0.2", description = "Pixel replacement rate for the background model (default ${DEFAULT-VALUE}).")
+    double perturbRate;
+    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for calibration (default ${DEFAULT-VALUE}).")
+    int validation;
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use at most this many training images; 0 = all (default ${DEFAULT-VALUE}).")
+    int trainLimit;
+    @Option(names = "--evaluate", description = "Evaluate on Fashion-MNIST test vs MNIST, noise and corruptions afterwards.")
+    boolean evaluate;
+    @Option(names = "--eval-limit", defaultValue = "0", description = "Cap each evaluation set; 0 = all (default ${DEFAULT-VALUE}).")
+    int evalLimit;
+    @Option(names = "--no-progress", description = "No progress bar (for logs).")
+    boolean noProgress;
+    @Mixin
+    TrainingOptions training;
+
+    @Override
+    public Integer call() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            if (kind == Kind.mlp) {
+                if (data == null) {
+                    System.err.println("--kind mlp needs --data EVENTS.jsonl|.csv (see generate-events)");
+                    return 2;
+                }
+                EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), out, manager, !noProgress);
+                System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
+                return 0;
+            }
+            DataLocator locator = DataLocator.fromEnvironment();
+            Path fashion = data != null ? data : locator.requireFashionMnist();
+            ImageDataset train = FashionMnist.load(fashion, FashionMnist.Split.TRAIN);
+            ImageTrainingPlan plan = new ImageTrainingPlan(kind == Kind.jem ? ModelKind.JEM : ModelKind.CONV_EBM,
+                    channels, hidden, training.toConfig(0f, 1f), backgroundShare, perturbRate, validation, trainLimit);
+            ImageTraining.Result result = ImageTraining.run(train, plan, out, manager, !noProgress);
+            System.out.printf("trained %s in %.0f s -> %s%n", plan.kind(), (Double) result.summary().get("seconds"), result.modelDir());
+            if (evaluate) {
+                ImageEvaluation.Report report = ImageEvaluation.run(result.model(),
+                        FashionMnist.load(fashion, FashionMnist.Split.TEST),
+                        MnistDigitsJson.load(locator.requireMnistDigits()), out, evalLimit, manager);
+                EvaluateCommand.print(report);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The trainer's command line: train, evaluate, sample, export, generate-events. */
+package io.energysentinel.trainer.cli;

@@ -1,0 +1,103 @@
+package io.energysentinel.trainer.evaluation;
+
+import ai.djl.ndarray.NDManager;
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.trainer.data.ImageDataset;
+import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.scores.OodScorer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Evaluates an image model's OOD scores: Fashion-MNIST test (normal) against MNIST digits, uniform
+ * noise and corrupted Fashion-MNIST (Gaussian noise, blur, inversion); JEM accuracy and ECE too.
+ * Writes {@code evaluation.json} and PNGs into the output directory.
+ */
+public final class ImageEvaluation {
+    private ImageEvaluation() {}
+
+    /** The report: metrics per OOD set and score, plus classifier metrics. */
+    public record Report(Map<String, Map<String, OodMetrics>> ood, Map<String, Double> classifier, String bestMnistScore,
+                         double bestMnistAuroc) {
+        /** Flat metric names such as {@code mnist.energy.auroc}, for bundle manifests. */
+        public Map<String, Double> flat() {
+            Map<String, Double> out = new LinkedHashMap<>();
+            ood.forEach((set, byScore) -> byScore.forEach((score, m) -> {
+                out.put(set + "." + score + ".auroc", m.auroc());
+                out.put(set + "." + score + ".aupr", m.aupr());
+                out.put(set + "." + score + ".fpr95", m.fprAt95Tpr());
+            }));
+            classifier.forEach((k, v) -> out.put("classifier." + k, v));
+            return out;
+        }
+    }
+
+    /** Runs the evaluation; {@code limit} caps each set's size (0 = all). */
+    public static Report run(TrainedModel model, ImageDataset normal, ImageDataset digits, Path outDir, int limit,
+                             NDManager manager) {
+        ImageDataset test = limit > 0 ? normal.take(limit) : normal;
+        ImageDataset mnist = limit > 0 ? digits.take(limit) : digits;
+        int side = test.rows();
+        Map<String, float[][]> sets = new LinkedHashMap<>();
+        sets.put("mnist", mnist.pixels());
+        sets.put("uniform-noise", Corruptions.uniformNoise(Math.min(2000, test.size()), test.imageSize(), 99));
+        sets.put("fmnist-gaussian-noise", Corruptions.gaussianNoise(test.pixels(), 0.3, 98));
+        sets.put("fmnist-blur", Corruptions.blur(test.pixels(), side, 2));
+        sets.put("fmnist-inverted", Corruptions.invert(test.pixels()));
+
+        OodScorer scorer = new OodScorer(model);
+        Map<ScoreName, double[]> normalScores = scorer.scoreAll(test.pixels(), manager);
+        Map<String, Map<ScoreName, double[]>> oodScores = new LinkedHashMap<>();
+        for (Map.Entry<String, float[][]> set : sets.entrySet()) {
+            oodScores.put(set.getKey(), scorer.scoreAll(set.getValue(), manager));
+        }
+
+        Map<String, Map<String, OodMetrics>> ood = new LinkedHashMap<>();
+        String best = null;
+        double bestAuroc = -1;
+        for (Map.Entry<String, Map<ScoreName, double[]>> set : oodScores.entrySet()) {
+            Map<String, OodMetrics> byScore = new LinkedHashMap<>();
+            for (ScoreName score : scorer.available()) {
+                OodMetrics m = OodMetrics.of(normalScores.get(score), set.getValue().get(score));
+                byScore.put(score.id(), m);
+                if (set.getKey().equals("mnist") && m.auroc() > bestAuroc) {
+                    bestAuroc = m.auroc();
+                    best = score.id();
+                }
+            }
+            ood.put(set.getKey(), byScore);
+        }
+
+        Map<String, Double> classifier = new LinkedHashMap<>();
+        if (model.kind() == ModelKind.JEM) {
+            OodScorer.Predictions p = scorer.argmaxAndConfidence(test.pixels(), manager);
+            classifier.put("accuracy", Calibration.accuracy(p.predictions(), test.labels()));
+            classifier.put("ece", Calibration.expectedCalibrationError(p.predictions(), p.confidence(), test.labels(), 15));
+        }
+
+        for (ScoreName score : scorer.available()) {
+            Map<String, double[]> hist = new LinkedHashMap<>();
+            hist.put("fashion-mnist test", normalScores.get(score));
+            oodScores.forEach((set, scores) -> hist.put(set, scores.get(score)));
+            Plots.histograms(score.id() + " by data set", hist, 60, outDir.resolve("hist-" + score.id() + ".png"));
+            Map<String, double[][]> roc = new LinkedHashMap<>();
+            oodScores.forEach((set, scores) -> roc.put(set + String.format(" (AUROC %.3f)", ood.get(set).get(score.id()).auroc()),
+                    OodMetrics.rocCurve(normalScores.get(score), scores.get(score))));
+            Plots.rocCurves("ROC of " + score.id() + " vs Fashion-MNIST test", roc, outDir.resolve("roc-" + score.id() + ".png"));
+        }
+        Report report = new Report(ood, classifier, best, bestAuroc);
+        try {
+            Files.createDirectories(outDir);
+            Json.mapper().writeValue(outDir.resolve("evaluation.json").toFile(), report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write evaluation report", e);
+        }
+        return report;
+    }
+}

@@ -1,0 +1,229 @@
+package io.energysentinel.trainer.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.util.PairList;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.TensorNames;
+import io.energysentinel.trainer.model.FeatureGaussians;
+import io.energysentinel.trainer.model.LayerSpec;
+import io.energysentinel.trainer.model.NetworkSpec;
+import io.energysentinel.trainer.model.TrainedModel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a {@link TrainedModel} as an ONNX graph (opset {@value #OPSET}) computing the scores its javadoc
+ * defines: {@code energy} always, {@code logits} and {@code neg_max_softmax} for JEM, {@code energy_ratio}
+ * with a background model, {@code mahalanobis} with feature Gaussians. Input {@code input} and every output
+ * have a symbolic batch dimension.
+ *
+ * <p>DJL has no ONNX exporter, so each layer is mapped by type, reading its parameters from the DJL block
+ * child at the same position; a block that does not match its spec, or a layer with no mapping, is an
+ * {@link UnsupportedLayerException}.
+ */
+public final class OnnxExporter {
+    /** The ONNX default-domain opset written. 17: Reduce* ops other than ReduceSum still take axes as attributes. */
+    public static final int OPSET = 17;
+    /** Producer name in the model proto. */
+    public static final String PRODUCER = "energysentinel-trainer";
+
+    private OnnxExporter() {}
+
+    /** The graph's output names for {@code model}, in graph order. */
+    public static List<String> outputNames(TrainedModel model) {
+        List<String> names = new ArrayList<>(List.of(TensorNames.ENERGY));
+        if (model.kind() == ModelKind.JEM) {
+            names.add(TensorNames.LOGITS);
+            names.add(ScoreName.NEG_MAX_SOFTMAX.id());
+        }
+        if (model.background().isPresent()) {
+            names.add(ScoreName.ENERGY_RATIO.id());
+        }
+        if (model.featureGaussians().isPresent()) {
+            names.add(ScoreName.MAHALANOBIS.id());
+        }
+        return names;
+    }
+
+    /** Writes the model to {@code file}; {@code metadata} goes into the model's metadata_props. */
+    public static void export(TrainedModel model, Map<String, String> metadata, Path file) {
+        ModelProto proto = toProto(model, metadata);
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                proto.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write ONNX model " + file, e);
+        }
+    }
+
+    /** The model proto for {@code model}. */
+    public static ModelProto toProto(TrainedModel model, Map<String, String> metadata) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("energysentinel-" + model.kind().name().toLowerCase());
+        graph.addInput(GraphWriter.floatValue(TensorNames.INPUT, model.spec().inputShape()));
+        GraphWriter w = new GraphWriter(graph, "");
+
+        NetworkOutputs main = network(model, TensorNames.INPUT, w.scoped("main/"));
+        String energy = energy(model.kind(), main.output(), w, TensorNames.ENERGY);
+        graph.addOutput(GraphWriter.floatValue(TensorNames.ENERGY, List.of()));
+        if (model.kind() == ModelKind.JEM) {
+            int classes = model.spec().outputUnits();
+            w.node("Identity", List.of(main.output()), TensorNames.LOGITS);
+            graph.addOutput(GraphWriter.floatValue(TensorNames.LOGITS, List.of(classes)));
+            String softmax = w.node("Softmax", List.of(main.output()), null, GraphWriter.intAttr("axis", 1));
+            String max = w.node("ReduceMax", List.of(softmax), null, GraphWriter.ints("axes", 1), GraphWriter.intAttr("keepdims", 0));
+            w.node("Neg", List.of(max), ScoreName.NEG_MAX_SOFTMAX.id());
+            graph.addOutput(GraphWriter.floatValue(ScoreName.NEG_MAX_SOFTMAX.id(), List.of()));
+        }
+        if (model.background().isPresent()) {
+            TrainedModel bg = model.background().get();
+            if (bg.kind() != model.kind()) {
+                throw new UnsupportedLayerException("background model is " + bg.kind() + ", main is " + model.kind());
+            }
+            GraphWriter bw = w.scoped("background/");
+            String bgEnergy = energy(bg.kind(), network(bg, TensorNames.INPUT, bw).output(), bw, null);
+            w.node("Sub", List.of(energy, bgEnergy), ScoreName.ENERGY_RATIO.id());
+            graph.addOutput(GraphWriter.floatValue(ScoreName.ENERGY_RATIO.id(), List.of()));
+        }
+        if (model.featureGaussians().isPresent()) {
+            mahalanobis(main.features(), model.featureGaussians().get(), w);
+            graph.addOutput(GraphWriter.floatValue(ScoreName.MAHALANOBIS.id(), List.of()));
+        }
+
+        ModelProto.Builder proto = ModelProto.newBuilder().setIrVersion(8).setProducerName(PRODUCER)
+                .setProducerVersion("1").setDomain("io.energysentinel")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graph);
+        metadata.forEach((k, v) -> proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return proto.build();
+    }
+
+    /** Output of the last layer and of the feature layer (null when none). */
+    private record NetworkOutputs(String output, String features) {}
+
+    private static NetworkOutputs network(TrainedModel model, String input, GraphWriter w) {
+        NetworkSpec spec = model.spec();
+        if (!(model.block() instanceof SequentialBlock sequential)) {
+            throw new UnsupportedLayerException("expected a SequentialBlock built from the spec, got " + model.block().getClass().getName());
+        }
+        List<Block> children = sequential.getChildren().values();
+        if (children.size() != spec.layers().size()) {
+            throw new UnsupportedLayerException("block has " + children.size() + " children but the spec has "
+                    + spec.layers().size() + " layers");
+        }
+        String current = input;
+        String features = null;
+        for (int i = 0; i < children.size(); i++) {
+            current = layer(spec.layers().get(i), children.get(i), current, w, i);
+            if (i == spec.featureLayer()) {
+                features = current;
+            }
+        }
+        return new NetworkOutputs(current, features);
+    }
+
+    private static String layer(LayerSpec layer, Block block, String x, GraphWriter w, int index) {
+        String where = "layer " + index + " (" + layer + ")";
+        if (layer instanceof LayerSpec.Conv c) {
+            Conv2d conv = expect(block, Conv2d.class, where);
+            PairList<String, Parameter> p = conv.getParameters();
+            NDArray weight = p.get("weight").getArray();
+            String wName = w.constant("conv_w", weight.toFloatArray(), weight.getShape().getShape());
+            String bName = w.constant("conv_b", p.get("bias").getArray().toFloatArray(), c.filters());
+            return w.node("Conv", List.of(x, wName, bName), null,
+                    GraphWriter.ints("kernel_shape", c.kernel(), c.kernel()),
+                    GraphWriter.ints("strides", c.stride(), c.stride()),
+                    GraphWriter.ints("pads", c.padding(), c.padding(), c.padding(), c.padding()));
+        } else if (layer instanceof LayerSpec.Linear l) {
+            Linear linear = expect(block, Linear.class, where);
+            PairList<String, Parameter> p = linear.getParameters();
+            NDArray weight = p.get("weight").getArray();
+            String wName = w.constant("linear_w", weight.toFloatArray(), weight.getShape().getShape());
+            String bName = w.constant("linear_b", p.get("bias").getArray().toFloatArray(), l.units());
+            return w.node("Gemm", List.of(x, wName, bName), null, GraphWriter.intAttr("transB", 1));
+        } else if (layer instanceof LayerSpec.LeakyRelu r) {
+            expect(block, LambdaBlock.class, where);
+            return w.node("LeakyRelu", List.of(x), null, GraphWriter.floatAttr("alpha", (float) r.slope()));
+        } else if (layer instanceof LayerSpec.Swish) {
+            expect(block, LambdaBlock.class, where);
+            String sigmoid = w.node("Sigmoid", List.of(x), null);
+            return w.node("Mul", List.of(x, sigmoid), null);
+        } else if (layer instanceof LayerSpec.Flatten) {
+            expect(block, LambdaBlock.class, where);
+            return w.node("Flatten", List.of(x), null, GraphWriter.intAttr("axis", 1));
+        } else if (layer instanceof LayerSpec.Standardize s) {
+            expect(block, LambdaBlock.class, where);
+            float[] mean = toFloats(s.mean());
+            float[] std = toFloats(s.std());
+            String m = w.constant("mean", mean, mean.length);
+            String d = w.constant("std", std, std.length);
+            return w.node("Div", List.of(w.node("Sub", List.of(x, m), null), d), null);
+        }
+        throw new UnsupportedLayerException("no ONNX mapping for " + where);
+    }
+
+    private static String energy(ModelKind kind, String output, GraphWriter w, String name) {
+        if (kind == ModelKind.JEM) {
+            String lse = w.node("ReduceLogSumExp", List.of(output), null, GraphWriter.ints("axes", 1), GraphWriter.intAttr("keepdims", 0));
+            return w.node("Neg", List.of(lse), name);
+        }
+        return w.node("Reshape", List.of(output, w.longConstant("flat", -1)), name);
+    }
+
+    private static void mahalanobis(String features, FeatureGaussians g, GraphWriter w) {
+        if (features == null) {
+            throw new UnsupportedLayerException("feature Gaussians present but the spec has no feature layer");
+        }
+        int classes = g.classMeans().length;
+        int d = g.dimension();
+        float[] means = new float[classes * d];
+        for (int c = 0; c < classes; c++) {
+            System.arraycopy(g.classMeans()[c], 0, means, c * d, d);
+        }
+        float[] precision = new float[d * d];
+        for (int r = 0; r < d; r++) {
+            System.arraycopy(g.precision()[r], 0, precision, r * d, d);
+        }
+        String f = w.node("Unsqueeze", List.of(features, w.longConstant("axis1", 1)), null);
+        String diff = w.node("Sub", List.of(f, w.constant("class_means", means, classes, d)), null);
+        String projected = w.node("MatMul", List.of(diff, w.constant("precision", precision, d, d)), null);
+        String product = w.node("Mul", List.of(projected, diff), null);
+        String distances = w.node("ReduceSum", List.of(product, w.longConstant("axis2", 2)), null, GraphWriter.intAttr("keepdims", 0));
+        w.node("ReduceMin", List.of(distances), ScoreName.MAHALANOBIS.id(), GraphWriter.ints("axes", 1), GraphWriter.intAttr("keepdims", 0));
+    }
+
+    private static <T extends Block> T expect(Block block, Class<T> type, String where) {
+        if (!type.isInstance(block)) {
+            throw new UnsupportedLayerException(where + " is a " + block.getClass().getSimpleName() + ", expected " + type.getSimpleName());
+        }
+        return type.cast(block);
+    }
+
+    private static float[] toFloats(List<Double> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).floatValue();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package io.energysentinel.trainer.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.data.CsvEventReader;
+import io.energysentinel.trainer.data.EventColumns;
+import io.energysentinel.trainer.data.EventTable;
+import io.energysentinel.trainer.data.JsonLinesEventReader;
+import io.energysentinel.trainer.model.EnergyNets;
+import io.energysentinel.trainer.model.LayerSpec;
+import io.energysentinel.trainer.model.NetworkBuilder;
+import io.energysentinel.trainer.model.NetworkSpec;
+import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.model.TrainedModels;
+import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.training.PcdTrainer;
+import io.energysentinel.trainer.training.TrainingConfig;
+import io.energysentinel.trainer.training.TrainingData;
+import io.energysentinel.trainer.training.TrainingProgress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trains the MLP energy net on the normal rows of an event table.
+ *
+ * <p>SGLD runs in standardised coordinates (z-scores, clamped to the config's data range): raw metrics
+ * differ in scale by orders of magnitude, and one step size cannot fit them all. The saved model puts the
+ * learned standardisation in front, so it takes raw metric values, as serving does.
+ */
+public final class EventTraining {
+    private EventTraining() {}
+
+    /** What the run produced. */
+    public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
+                         TrainingData standardised) {}
+
+    /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows. */
+    public static Result run(Path events, int hidden, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
+        EventTable table = events.toString().endsWith(".csv")
+                ? CsvEventReader.read(events, EventColumns.defaults(), List.of())
+                : JsonLinesEventReader.read(events, List.of());
+        List<float[]> normal = new ArrayList<>();
+        float[][] all = table.features();
+        for (int i = 0; i < table.size(); i++) {
+            if (table.labels().get(i).isEmpty()) {
+                normal.add(all[i]);
+            }
+        }
+        return train(table.featureNames(), normal.toArray(new float[0][]), hidden, config, outDir, manager, progressBar);
+    }
+
+    /** Trains on raw feature rows judged normal. */
+    public static Result train(List<String> featureNames, float[][] rows, int hidden, TrainingConfig config, Path outDir,
+                               NDManager manager, boolean progressBar) {
+        if (rows.length < config.batchSize()) {
+            throw new IllegalArgumentException("only " + rows.length + " normal rows, fewer than a batch of " + config.batchSize());
+        }
+        long start = System.nanoTime();
+        List<List<Double>> stats = EnergyNets.standardization(rows);
+        NetworkSpec full = EnergyNets.mlp(stats.get(0), stats.get(1), List.of(hidden, hidden));
+        NetworkSpec inner = new NetworkSpec(full.inputShape(), full.layers().subList(1, full.layers().size()), full.featureLayer() - 1);
+        float[][] z = standardise(rows, stats.get(0), stats.get(1), config.dataMin(), config.dataMax());
+        int[] labels = new int[z.length];
+        Arrays.fill(labels, -1);
+        TrainingData data = new TrainingData("events/" + featureNames.size() + "-features", z, labels, full.inputShape());
+        TrainedModel innerModel = EnergyNets.initialise(ModelKind.MLP_EBM, inner, manager, config.seed());
+        try (PcdTrainer trainer = new PcdTrainer(innerModel, data, config, manager, DivergenceGuard.defaults());
+             TrainingProgress bar = progressBar ? new TrainingProgress("mlp", config.steps()) : null) {
+            trainer.train(s -> {
+                if (bar != null) {
+                    bar.accept(s);
+                }
+            });
+        }
+        SequentialBlock block = new SequentialBlock();
+        block.add(NetworkBuilder.block(full.layers().get(0)));
+        for (Block child : innerModel.block().getChildren().values()) {
+            block.add(child);
+        }
+        TrainedModel model = new TrainedModel(ModelKind.MLP_EBM, full, block, Optional.empty(), Optional.empty());
+        Path modelDir = outDir.resolve("model");
+        TrainedModels.save(model, modelDir);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("kind", ModelKind.MLP_EBM);
+        summary.put("featureNames", featureNames);
+        summary.put("trainingRows", rows.length);
+        summary.put("dataFingerprint", data.fingerprint());
+        summary.put("config", config.asMap());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        summary.put("seconds", seconds);
+        ImageTraining.writeJson(outDir.resolve("training.json"), summary);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data);
+    }
+
+    private static float[][] standardise(float[][] rows, List<Double> mean, List<Double> std, float min, float max) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = new float[rows[i].length];
+            for (int j = 0; j < rows[i].length; j++) {
+                float v = (float) ((rows[i][j] - mean.get(j)) / std.get(j));
+                out[i][j] = Math.max(min, Math.min(max, v));
+            }
+        }
+        return out;
+    }
+}

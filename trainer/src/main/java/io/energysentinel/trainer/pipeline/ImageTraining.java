@@ -1,0 +1,134 @@
+package io.energysentinel.trainer.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.data.ImageDataset;
+import io.energysentinel.trainer.data.Splits;
+import io.energysentinel.trainer.evaluation.Corruptions;
+import io.energysentinel.trainer.evaluation.Plots;
+import io.energysentinel.trainer.model.EnergyNets;
+import io.energysentinel.trainer.model.FeatureGaussians;
+import io.energysentinel.trainer.model.NetworkSpec;
+import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.model.TrainedModels;
+import io.energysentinel.trainer.scores.FeatureGaussianFit;
+import io.energysentinel.trainer.scores.OodScorer;
+import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.training.PcdTrainer;
+import io.energysentinel.trainer.training.StepStats;
+import io.energysentinel.trainer.training.TrainingConfig;
+import io.energysentinel.trainer.training.TrainingData;
+import io.energysentinel.trainer.training.TrainingProgress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trains an image model end to end: the main EBM or JEM, the background model for the energy ratio,
+ * and (JEM) the feature Gaussians for Mahalanobis; saves it with a training summary and a sample grid.
+ */
+public final class ImageTraining {
+    /** Images the feature Gaussians are fitted on, at most. */
+    private static final int GAUSSIAN_FIT_IMAGES = 20_000;
+
+    private ImageTraining() {}
+
+    /** What the run produced and where. */
+    public record Result(TrainedModel model, Path modelDir, TrainingData trainingData, float[][] validation,
+                         Map<String, Object> summary) {}
+
+    /** Trains on {@code train} per {@code plan}, writing into {@code outDir}. */
+    public static Result run(ImageDataset train, ImageTrainingPlan plan, Path outDir, NDManager manager, boolean progressBar) {
+        ImageDataset usable = plan.trainLimit() > 0 ? train.take(plan.trainLimit()) : train;
+        double validationFraction = Math.min(0.5, plan.validationSize() / (double) usable.size());
+        Splits splits = Splits.of(usable.size(), validationFraction, 0, plan.config().seed());
+        ImageDataset fit = usable.subset(splits.train(), usable.name() + "/train-split");
+        float[][] validation = usable.subset(splits.validation(), usable.name() + "/validation").pixels();
+        List<Integer> shape = List.of(1, usable.rows(), usable.cols());
+        TrainingData data = new TrainingData(fit.name(), fit.pixels(), fit.labels(), shape);
+
+        NetworkSpec spec = plan.kind() == ModelKind.JEM
+                ? EnergyNets.jem(shape, plan.channels(), plan.hidden(), 10)
+                : EnergyNets.convEnergy(shape, plan.channels());
+        long start = System.nanoTime();
+        TrainingConfig mainConfig = share(plan.config(), 1 - plan.backgroundShare());
+        TrainedModel main = EnergyNets.initialise(plan.kind(), spec, manager, plan.config().seed());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("main", train(main, data, mainConfig, manager, outDir, "main", progressBar));
+
+        Optional<TrainedModel> background = Optional.empty();
+        if (plan.backgroundShare() > 0) {
+            TrainingData perturbed = new TrainingData(data.name() + "/pixel-replaced-" + plan.perturbRate(),
+                    Corruptions.pixelReplacement(data.inputs(), plan.perturbRate(), plan.config().seed() + 1), data.labels(), shape);
+            TrainingConfig bgConfig = share(plan.config(), plan.backgroundShare()).withSeed(plan.config().seed() + 1);
+            TrainedModel bg = EnergyNets.initialise(plan.kind(), spec, manager, plan.config().seed() + 1);
+            summary.put("background", train(bg, perturbed, bgConfig, manager, outDir, "background", progressBar));
+            background = Optional.of(bg);
+        }
+
+        Optional<FeatureGaussians> gaussians = Optional.empty();
+        if (spec.featureLayer() >= 0 && plan.kind() == ModelKind.JEM) {
+            TrainedModel bare = new TrainedModel(plan.kind(), spec, main.block(), Optional.empty(), Optional.empty());
+            int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
+            float[][] features = new OodScorer(bare).features(java.util.Arrays.copyOf(data.inputs(), n), manager);
+            gaussians = Optional.of(FeatureGaussianFit.fit(features, java.util.Arrays.copyOf(data.labels(), n), 10, 1e-3, manager));
+        }
+        TrainedModel model = new TrainedModel(plan.kind(), spec, main.block(), background, gaussians);
+        Path modelDir = outDir.resolve("model");
+        TrainedModels.save(model, modelDir);
+        summary.put("kind", plan.kind());
+        summary.put("data", data.name());
+        summary.put("dataFingerprint", data.fingerprint());
+        summary.put("trainingImages", data.size());
+        summary.put("seconds", (System.nanoTime() - start) / 1e9);
+        summary.put("config", plan.config().asMap());
+        writeJson(outDir.resolve("training.json"), summary);
+        return new Result(model, modelDir, data, validation, summary);
+    }
+
+    private static Map<String, Object> train(TrainedModel model, TrainingData data, TrainingConfig config, NDManager manager,
+                                             Path outDir, String name, boolean progressBar) {
+        long start = System.nanoTime();
+        StepStats[] last = new StepStats[1];
+        try (PcdTrainer trainer = new PcdTrainer(model, data, config, manager, DivergenceGuard.defaults());
+             TrainingProgress bar = progressBar ? new TrainingProgress(name, config.steps()) : null) {
+            trainer.train(s -> {
+                last[0] = s;
+                if (bar != null) {
+                    bar.accept(s);
+                }
+            });
+            Plots.sampleGrid(trainer.buffer(), 64, 28, outDir.resolve("samples-" + name + ".png"));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("steps", trainer.stepsTaken());
+            out.put("seconds", (System.nanoTime() - start) / 1e9);
+            out.put("restores", trainer.restores());
+            out.put("finalLearningRate", trainer.learningRate());
+            out.put("last", last[0]);
+            return out;
+        }
+    }
+
+    /** The config with its step and time budgets scaled by {@code share}. */
+    static TrainingConfig share(TrainingConfig c, double share) {
+        long steps = Math.max(1, Math.round(c.steps() * share));
+        Duration time = c.timeBudget().isZero() ? Duration.ZERO : Duration.ofMillis(Math.round(c.timeBudget().toMillis() * share));
+        return c.withBudget(steps, time);
+    }
+
+    static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Json.mapper().writeValue(file.toFile(), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

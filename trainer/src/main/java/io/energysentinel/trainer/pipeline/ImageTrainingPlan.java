@@ -1,0 +1,30 @@
+package io.energysentinel.trainer.pipeline;
+
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.training.TrainingConfig;
+import java.util.List;
+
+/**
+ * What to train on images.
+ *
+ * @param kind {@code CONV_EBM} or {@code JEM}
+ * @param channels conv filters per stage
+ * @param hidden JEM feature-layer width
+ * @param config the main model's training settings (its step and time budget cover main + background)
+ * @param backgroundShare share of the budget for the background model on perturbed inputs; 0 for none
+ * @param perturbRate pixel-replacement rate of the background model's inputs
+ * @param validationSize held-out training images kept for threshold calibration
+ * @param trainLimit use at most this many training images (0 = all), for smoke runs
+ */
+public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidden, TrainingConfig config,
+                                double backgroundShare, double perturbRate, int validationSize, int trainLimit) {
+    public ImageTrainingPlan {
+        if (kind == ModelKind.MLP_EBM) {
+            throw new IllegalArgumentException("MLP_EBM is for event vectors, not images");
+        }
+        channels = List.copyOf(channels);
+        if (backgroundShare < 0 || backgroundShare >= 1) {
+            throw new IllegalArgumentException("backgroundShare must lie in [0, 1)");
+        }
+    }
+}

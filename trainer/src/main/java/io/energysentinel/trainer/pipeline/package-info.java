@@ -1,0 +1,2 @@
+/** End-to-end training and evaluation runs over the real data sets, as the CLI and the scoring job use them. */
+package io.energysentinel.trainer.pipeline;
