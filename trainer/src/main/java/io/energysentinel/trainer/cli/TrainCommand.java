@@ -10,7 +10,16 @@ import io.energysentinel.trainer.evaluation.ImageEvaluation;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.pipeline.ImageTraining;
 import io.energysentinel.trainer.pipeline.ImageTrainingPlan;
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.trainer.export.BundleRequest;
+import io.energysentinel.trainer.export.BundleWriter;
+import io.energysentinel.trainer.export.Provenance;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,6 +54,14 @@ final class TrainCommand implements Callable<Integer> {
     boolean evaluate;
     @Option(names = "--eval-limit", defaultValue = "0", description = "Cap each evaluation set; 0 = all (default ${DEFAULT-VALUE}).")
     int evalLimit;
+    @Option(names = "--bundle", description = "Also write a verified model bundle (ONNX + manifest + golden vectors) here.")
+    Path bundle;
+    @Option(names = "--model-id", description = "Bundle model id (default fashion-<kind> or events-mlp).")
+    String modelId;
+    @Option(names = "--model-version", description = "Bundle version (default: UTC timestamp).")
+    String modelVersion;
+    @Option(names = "--target-fpr", defaultValue = "0.01", description = "False-positive rate thresholds are calibrated for (default ${DEFAULT-VALUE}).")
+    double targetFpr;
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
     @Mixin
@@ -60,6 +77,14 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), out, manager, !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
+                if (bundle != null) {
+                    BundleManifest m = BundleWriter.write(new BundleRequest(r.model(), id("events-mlp"), version(),
+                            r.calibration(), r.check(), targetFpr, Map.of(),
+                            Provenance.of(r.standardised().fingerprint(), r.standardised().name(), training.seed, training.steps,
+                                    training.toConfig(-6f, 6f).asMap()),
+                            r.featureNames(), -3.4e38, 3.4e38, null), bundle, manager);
+                    printBundle(m, bundle);
+                }
                 return 0;
             }
             DataLocator locator = DataLocator.fromEnvironment();
@@ -69,13 +94,44 @@ final class TrainCommand implements Callable<Integer> {
                     channels, hidden, training.toConfig(0f, 1f), backgroundShare, perturbRate, validation, trainLimit);
             ImageTraining.Result result = ImageTraining.run(train, plan, out, manager, !noProgress);
             System.out.printf("trained %s in %.0f s -> %s%n", plan.kind(), (Double) result.summary().get("seconds"), result.modelDir());
+            Map<String, Double> metrics = Map.of();
+            ScoreName preferred = null;
             if (evaluate) {
                 ImageEvaluation.Report report = ImageEvaluation.run(result.model(),
                         FashionMnist.load(fashion, FashionMnist.Split.TEST),
                         MnistDigitsJson.load(locator.requireMnistDigits()), out, evalLimit, manager);
                 EvaluateCommand.print(report);
+                metrics = report.flat();
+                preferred = report.bestMnistScore() == null ? null : ScoreName.fromId(report.bestMnistScore());
+            }
+            if (bundle != null) {
+                float[][] validation = result.validation();
+                int half = validation.length / 2;
+                BundleManifest m = BundleWriter.write(new BundleRequest(result.model(),
+                        id("fashion-" + plan.kind().name().toLowerCase().replace('_', '-')), version(),
+                        java.util.Arrays.copyOfRange(validation, 0, half), java.util.Arrays.copyOfRange(validation, half, validation.length),
+                        targetFpr, metrics,
+                        Provenance.of(result.trainingData().fingerprint(), result.trainingData().name(), training.seed,
+                                training.steps, plan.config().asMap()),
+                        List.of(), 0, 1, preferred != null && preferred.servable() ? preferred : null), bundle, manager);
+                printBundle(m, bundle);
             }
             return 0;
         }
+    }
+
+    private String id(String fallback) {
+        return modelId != null ? modelId : fallback;
+    }
+
+    private String version() {
+        return modelVersion != null ? modelVersion
+                : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    private static void printBundle(BundleManifest m, Path dir) {
+        System.out.printf("bundle %s/%s -> %s (default score %s, threshold %.4f, FPR on second held-out set %.4f)%n",
+                m.modelId(), m.modelVersion(), dir, m.defaultScore().id(), m.scores().get(m.defaultScore()).threshold(),
+                m.scores().get(m.defaultScore()).achievedFpr());
     }
 }

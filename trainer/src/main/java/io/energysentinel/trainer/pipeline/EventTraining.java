@@ -39,7 +39,7 @@ public final class EventTraining {
 
     /** What the run produced. */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
-                         TrainingData standardised) {}
+                         TrainingData standardised, float[][] calibration, float[][] check) {}
 
     /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows. */
     public static Result run(Path events, int hidden, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
@@ -56,9 +56,16 @@ public final class EventTraining {
         return train(table.featureNames(), normal.toArray(new float[0][]), hidden, config, outDir, manager, progressBar);
     }
 
-    /** Trains on raw feature rows judged normal. */
-    public static Result train(List<String> featureNames, float[][] rows, int hidden, TrainingConfig config, Path outDir,
+    /**
+     * Trains on raw feature rows judged normal; 10% of them are held out for threshold calibration and 10%
+     * for measuring the false-positive rate reached.
+     */
+    public static Result train(List<String> featureNames, float[][] allRows, int hidden, TrainingConfig config, Path outDir,
                                NDManager manager, boolean progressBar) {
+        io.energysentinel.trainer.data.Splits splits = io.energysentinel.trainer.data.Splits.of(allRows.length, 0.1, 0.1, config.seed());
+        float[][] rows = pick(allRows, splits.train());
+        float[][] calibration = pick(allRows, splits.validation());
+        float[][] check = pick(allRows, splits.test());
         if (rows.length < config.batchSize()) {
             throw new IllegalArgumentException("only " + rows.length + " normal rows, fewer than a batch of " + config.batchSize());
         }
@@ -84,6 +91,14 @@ public final class EventTraining {
         for (Block child : innerModel.block().getChildren().values()) {
             block.add(child);
         }
+        // Initialising the composed block only records input shapes: the children's trained parameters are
+        // already initialised and DJL keeps them. The check guards that assumption.
+        float[] before = innerModel.block().getParameters().get(0).getValue().getArray().toFloatArray();
+        block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32,
+                new ai.djl.ndarray.types.Shape(1, featureNames.size()));
+        if (!Arrays.equals(before, block.getParameters().get(0).getValue().getArray().toFloatArray())) {
+            throw new IllegalStateException("initialising the composed MLP block changed trained weights");
+        }
         TrainedModel model = new TrainedModel(ModelKind.MLP_EBM, full, block, Optional.empty(), Optional.empty());
         Path modelDir = outDir.resolve("model");
         TrainedModels.save(model, modelDir);
@@ -96,7 +111,15 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check);
+    }
+
+    private static float[][] pick(float[][] rows, int[] idx) {
+        float[][] out = new float[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
+        }
+        return out;
     }
 
     private static float[][] standardise(float[][] rows, List<Double> mean, List<Double> std, float min, float max) {
