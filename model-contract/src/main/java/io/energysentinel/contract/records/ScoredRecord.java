@@ -10,8 +10,9 @@ package io.energysentinel.contract.records;
  * @param value score value
  * @param threshold threshold in force
  * @param anomalous whether {@code value > threshold}
+ * @param modelId model line that scored it
  * @param modelVersion bundle version that scored it
  */
 public record ScoredRecord(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        boolean anomalous, String modelVersion) {}
+        boolean anomalous, String modelId, String modelVersion) {}

@@ -1,0 +1,123 @@
+package io.energysentinel.job.config;
+
+import io.energysentinel.contract.scoring.ExecutionProvider;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * Everything the scoring job is configured with. Parsed once by {@link #fromArgs}; the compact
+ * constructor validates; operators receive this serializable record (never the raw flags).
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param eventsTopic topic of JSON metric events
+ * @param imagesTopic topic of JSON image records
+ * @param modelUpdatesTopic topic of model-update announcements
+ * @param alertsTopic topic alerts are written to
+ * @param scoresTopic topic every score is written to, or empty for none
+ * @param deadLetterTopic topic bad records are written to, with the reason
+ * @param consumerGroup Kafka consumer group id
+ * @param transactionalIdPrefix stable prefix of the exactly-once producer's transactional ids
+ * @param transactionTimeout producer transaction timeout; must not exceed the broker's (15 min default)
+ * @param bundle the model bundle directory served from start-up
+ * @param score the score to alert on, or empty for the bundle's default
+ * @param maxBatchSize most records per ONNX Runtime call
+ * @param maxBatchWait longest a record waits for its batch to fill
+ * @param shards keys the scorer spreads records over (batches form per shard)
+ * @param quietRecordsToClose consecutive normal records that end an anomalous episode
+ * @param maxImageBytes largest accepted image payload (decoded bytes)
+ * @param maxOutOfOrderness watermark bound for out-of-order event times
+ * @param provider ONNX Runtime execution provider wanted
+ * @param intraOpThreads ONNX Runtime intra-op threads per session
+ * @param metricsPort port of the Prometheus endpoint, 0 = off
+ * @param checkpointInterval checkpoint interval (exactly-once commits happen on checkpoints)
+ * @param parallelism job parallelism
+ */
+public record ScoringJobConfig(
+        String bootstrapServers, String eventsTopic, String imagesTopic, String modelUpdatesTopic, String alertsTopic,
+        String scoresTopic, String deadLetterTopic, String consumerGroup, String transactionalIdPrefix,
+        Duration transactionTimeout, String bundle, String score, int maxBatchSize, Duration maxBatchWait, int shards,
+        int quietRecordsToClose, int maxImageBytes, Duration maxOutOfOrderness, ExecutionProvider provider,
+        int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    /** Kafka brokers refuse transaction timeouts above transaction.max.timeout.ms, 15 minutes by default. */
+    public static final Duration BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    public ScoringJobConfig {
+        Objects.requireNonNull(bundle, "bundle");
+        require(maxBatchSize >= 1 && maxBatchSize <= 4096, "max-batch-size must be 1..4096");
+        require(!maxBatchWait.isNegative() && !maxBatchWait.isZero(), "max-batch-wait must be positive");
+        require(shards >= 1, "shards must be >= 1");
+        require(quietRecordsToClose >= 1, "quiet-records must be >= 1");
+        require(maxImageBytes >= 784, "max-image-bytes must be >= 784");
+        require(intraOpThreads >= 1, "intra-op-threads must be >= 1");
+        require(metricsPort >= 0 && metricsPort <= 65535, "metrics-port must be 0..65535");
+        require(parallelism >= 1, "parallelism must be >= 1");
+        require(transactionTimeout.compareTo(BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT) <= 0 && !transactionTimeout.isZero(),
+                "transaction-timeout must be positive and at most the broker's 15 min transaction.max.timeout.ms");
+        require(transactionTimeout.compareTo(checkpointInterval) > 0, "transaction-timeout must exceed checkpoint-interval");
+        require(!transactionalIdPrefix.isBlank(), "transactional-id-prefix must not be blank");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The bundle directory. */
+    public Path bundlePath() {
+        return Path.of(bundle);
+    }
+
+    /** Whether scores are published to a topic. */
+    public boolean publishScores() {
+        return scoresTopic != null && !scoresTopic.isBlank();
+    }
+
+    /** Parses command-line flags ({@code --key value}); unknown flags are an error naming them. */
+    public static ScoringJobConfig fromArgs(String... args) {
+        Flags flags = new Flags();
+        new CommandLine(flags).parseArgs(args);
+        return flags.toConfig();
+    }
+
+    /** The flags; defaults are the documented ones (README lists them). */
+    @CommandLine.Command(name = "scoring-job")
+    static final class Flags {
+        @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092") String bootstrapServers;
+        @Option(names = "--events-topic", defaultValue = "energysentinel.events") String eventsTopic;
+        @Option(names = "--images-topic", defaultValue = "energysentinel.images") String imagesTopic;
+        @Option(names = "--model-updates-topic", defaultValue = "energysentinel.model-updates") String modelUpdatesTopic;
+        @Option(names = "--alerts-topic", defaultValue = "energysentinel.alerts") String alertsTopic;
+        @Option(names = "--scores-topic", defaultValue = "") String scoresTopic;
+        @Option(names = "--dead-letter-topic", defaultValue = "energysentinel.dead-letters") String deadLetterTopic;
+        @Option(names = "--consumer-group", defaultValue = "energysentinel-scoring") String consumerGroup;
+        @Option(names = "--transactional-id-prefix", defaultValue = "energysentinel-scoring") String transactionalIdPrefix;
+        @Option(names = "--transaction-timeout", defaultValue = "PT10M") Duration transactionTimeout;
+        @Option(names = "--bundle", required = true) Path bundle;
+        @Option(names = "--score", defaultValue = "") String score;
+        @Option(names = "--max-batch-size", defaultValue = "64") int maxBatchSize;
+        @Option(names = "--max-batch-wait", defaultValue = "PT0.05S") Duration maxBatchWait;
+        @Option(names = "--shards", defaultValue = "4") int shards;
+        @Option(names = "--quiet-records", defaultValue = "3") int quietRecordsToClose;
+        @Option(names = "--max-image-bytes", defaultValue = "1048576") int maxImageBytes;
+        @Option(names = "--max-out-of-orderness", defaultValue = "PT5S") Duration maxOutOfOrderness;
+        @Option(names = "--provider", defaultValue = "CPU") ExecutionProvider provider;
+        @Option(names = "--intra-op-threads", defaultValue = "1") int intraOpThreads;
+        @Option(names = "--metrics-port", defaultValue = "9464") int metricsPort;
+        @Option(names = "--checkpoint-interval", defaultValue = "PT10S") Duration checkpointInterval;
+        @Option(names = "--parallelism", defaultValue = "1") int parallelism;
+
+        ScoringJobConfig toConfig() {
+            return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
+                    deadLetterTopic, consumerGroup, transactionalIdPrefix, transactionTimeout, bundle.toString(), score, maxBatchSize,
+                    maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
+                    metricsPort, checkpointInterval, parallelism);
+        }
+    }
+}
