@@ -73,8 +73,9 @@ public final class ScoringJob {
                     .uid("records-source-" + i);
             raw = raw == null ? one : raw.union(one);
         }
-        SingleOutputStreamOperator<ScoringInput> parsed = raw
-                .process(new ParseRecords(config)).uid(PARSE_UID).name(PARSE_UID)
+        SingleOutputStreamOperator<ScoringInput> parsing = raw
+                .process(new ParseRecords(config)).uid(PARSE_UID).name(PARSE_UID);
+        DataStream<ScoringInput> parsed = parsing
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<ScoringInput>forBoundedOutOfOrderness(config.maxOutOfOrderness())
                         .withTimestampAssigner((in, ts) -> in.eventTime())
@@ -94,7 +95,7 @@ public final class ScoringJob {
                 .process(new EpisodeAlerter(config.quietRecordsToClose(), config.metricsPort())).uid(ALERTER_UID).name(ALERTER_UID)
                 .sinkTo(alerts).uid("alerts-sink").name("alerts-sink");
 
-        DataStream<DeadLetter> dead = parsed.getSideOutput(ParseRecords.DEAD_LETTERS)
+        DataStream<DeadLetter> dead = parsing.getSideOutput(ParseRecords.DEAD_LETTERS)
                 .union(scored.getSideOutput(ParseRecords.DEAD_LETTERS));
         dead.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
         if (scores != null) {

@@ -33,7 +33,7 @@ final class TestBundles {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainingConfig config = TrainingConfig.builder().optSteps(150).optBatchSize(64).optBufferSize(1000)
                     .optSgldSteps(10).optSgldStepSize(0.1).optSgldNoise(0.005).optSgldGradClamp(0.0)
-                    .optLearningRate(1e-3).optDataRange(-6f, 6f).optSeed(seed).build();
+                    .optLearningRate(5e-4).optDataRange(-6f, 6f).optSeed(seed).build();
             EventTraining.Result r = EventTraining.train(SyntheticEventStream.FEATURES, rows, 32, config,
                     dir.resolve("run-" + version), m, false);
             return BundleWriter.write(new BundleRequest(r.model(), "events-mlp", version, r.calibration(), r.check(), 0.01,

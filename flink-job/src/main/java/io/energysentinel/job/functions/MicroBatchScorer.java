@@ -60,6 +60,8 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
             new MapStateDescriptor<>("model", Types.STRING, Types.POJO(ModelUpdate.class));
     static final String CURRENT = "current";
+    /** Event-time timer that only the final watermark of a bounded input reaches. */
+    static final long END_OF_INPUT = Long.MAX_VALUE - 1;
     static final ListStateDescriptor<ScoringInput> BUFFER = new ListStateDescriptor<>("buffer", ScoringInput.class);
     static final ValueStateDescriptor<Integer> BUFFERED = new ValueStateDescriptor<>("buffered", Types.INT);
     static final ValueStateDescriptor<Long> TIMER = new ValueStateDescriptor<>("flush-timer", Types.LONG);
@@ -119,13 +121,16 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             long at = ctx.timerService().currentProcessingTime() + config.maxBatchWait().toMillis();
             ctx.timerService().registerProcessingTimeTimer(at);
             timer.update(at);
+            // Processing-time timers do not fire when a bounded input ends; the final watermark does reach
+            // event-time timers, so this one flushes the last partial batch of a finite run.
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoredRecord> out) throws Exception {
-        if (timer.value() != null && timer.value() == timestamp) {
-            timer.clear();
+        boolean endOfInput = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME;
+        if (endOfInput || (timer.value() != null && timer.value() == timestamp)) {
             flush(ctx, out);
         }
     }
@@ -148,6 +153,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             ctx.timerService().deleteProcessingTimeTimer(timer.value());
             timer.clear();
         }
+        ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
         if (valid.isEmpty()) {
             return;
         }

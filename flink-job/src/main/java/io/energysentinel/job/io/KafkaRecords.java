@@ -59,18 +59,42 @@ public final class KafkaRecords {
      * configured one plus the topic, stable across restarts; the transaction timeout is the configured one
      * (validated to be within the broker's 15-minute default maximum).
      */
-    public static <T> KafkaSink<T> exactlyOnceJson(ScoringJobConfig config, String topic, Function<T, String> key) {
+    public static <T> KafkaSink<T> exactlyOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema((SerializationSchema<T>) v -> key.apply(v).getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema(new JsonSerialization<>())
-                        .build())
+                .setRecordSerializer(new JsonRecords<>(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + topic)
                 .setProperty("transaction.timeout.ms", String.valueOf(config.transactionTimeout().toMillis()))
                 .build();
+    }
+
+    /** The Kafka key of a record; serializable, because the sink ships it to the task managers. */
+    @FunctionalInterface
+    public interface RecordKey<T> extends Function<T, String>, java.io.Serializable {}
+
+    /**
+     * One JSON value per record, keyed. The Kafka timestamp is left to the producer (send time): Flink's
+     * record timestamps can be synthetic (the end-of-input timer's) and the broker refuses those.
+     */
+    static final class JsonRecords<T> implements KafkaRecordSerializationSchema<T> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+        private final RecordKey<T> key;
+        private final JsonSerialization<T> json = new JsonSerialization<>();
+
+        JsonRecords(String topic, RecordKey<T> key) {
+            this.topic = topic;
+            this.key = key;
+        }
+
+        @Override
+        public org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context,
+                                                                                          Long timestamp) {
+            String k = key.apply(element);
+            return new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, null,
+                    k == null ? null : k.getBytes(StandardCharsets.UTF_8), json.serialize(element));
+        }
     }
 
     /** Serialises any record as one line of JSON. */

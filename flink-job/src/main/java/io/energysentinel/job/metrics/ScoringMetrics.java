@@ -38,7 +38,7 @@ public final class ScoringMetrics {
         this.scores = Histogram.builder().name(MetricNames.SCORE.replace('.', '_'))
                 .help("Scores of scored records (energy or the configured OOD score); higher is more anomalous")
                 .labelNames(MetricNames.SOURCE, MetricNames.SCORE_TAG, MetricNames.MODEL_VERSION)
-                .classicUpperBounds(SCORE_BUCKETS).register(registry.getPrometheusRegistry());
+                .classicUpperBounds(SCORE_BUCKETS).withoutExemplars().register(registry.getPrometheusRegistry());
     }
 
     /** The meters of {@code registry}. */

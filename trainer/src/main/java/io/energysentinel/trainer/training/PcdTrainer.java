@@ -116,8 +116,10 @@ public final class PcdTrainer implements AutoCloseable {
     /** One optimiser step. Public so tests and benchmarks can drive the loop. */
     public StepStats trainStep() {
         long current = step + 1;
-        Random random = new Random(config.seed() * 1_000_003L + current);
-        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + current));
+        // Seeded by (seed, step): a resumed run draws exactly what the uninterrupted run drew. After a
+        // rollback the retry draws differently, so a step that diverged on its draw is not replayed as is.
+        Random random = new Random(config.seed() * 1_000_003L + current + restores * 7_777_777L);
+        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + current + restores * 104_729L));
         try (NDManager scope = manager.newSubManager()) {
             int[] posIdx = new int[config.batchSize()];
             for (int i = 0; i < posIdx.length; i++) {

@@ -1,0 +1,198 @@
+package io.energysentinel.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.bundle.BundleLoader;
+import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.DeadLetterReason;
+import io.energysentinel.contract.records.Event;
+import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.contract.scoring.ScorerOptions;
+import io.energysentinel.job.config.ScoringJobConfig;
+import io.energysentinel.job.functions.EpisodeTracker;
+import io.energysentinel.job.io.KafkaRecords;
+import io.energysentinel.job.metrics.MetricsEndpoint;
+import io.energysentinel.job.model.ModelEvent;
+import io.energysentinel.job.model.SharedBundles;
+import io.energysentinel.testing.EmbeddedKafkaCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The assembled job on a MiniCluster (parallelism 2) against a real in-process Kafka broker. */
+class ScoringJobIT {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final String EVENTS = "events";
+    private static final String ALERTS = "alerts";
+    private static final String DEAD = "dead-letters";
+    private static final String SCORES = "scores";
+    private static final String UPDATES = "model-updates";
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafkaCluster kafka;
+    static BundleManifest manifest;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafkaCluster.start();
+        kafka.createTopics(2, EVENTS, ALERTS, DEAD, SCORES, UPDATES, UPDATES + ".events");
+        manifest = TestBundles.eventBundle(dir, "v1", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void writesExactlyTheExpectedAlertsAndDeadLettersExactlyOnce() throws Exception {
+        Map<String, List<Event>> bySource = new LinkedHashMap<>();
+        for (Event e : TestBundles.normalEvents(12, 3, 21)) {
+            bySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
+        }
+        // Each host gets a burst of anomalous records (every metric x6) in the middle of its normal traffic.
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        Map<String, List<Event>> sent = new LinkedHashMap<>();
+        for (var entry : bySource.entrySet()) {
+            List<Event> stream = new ArrayList<>();
+            for (int i = 0; i < entry.getValue().size(); i++) {
+                Event e = entry.getValue().get(i);
+                stream.add(i >= 5 && i < 8 ? spiked(e) : e);
+            }
+            sent.put(entry.getKey(), stream);
+            for (Event e : stream) {
+                records.add(new AbstractMap.SimpleEntry<>(e.source(), Json.compact().writeValueAsString(e)));
+            }
+        }
+        records.add(new AbstractMap.SimpleEntry<>("host-0", "this is not json"));
+        records.add(new AbstractMap.SimpleEntry<>("host-1",
+                "{\"id\":\"nan\",\"source\":\"host-1\",\"eventTime\":1,\"features\":{\"cpu_pct\":NaN}}"));
+        Map<String, Double> missing = new HashMap<>(bySource.get("host-2").get(0).features());
+        missing.remove("latency_ms");
+        records.add(new AbstractMap.SimpleEntry<>("host-2", Json.compact().writeValueAsString(
+                new Event("missing", "host-2", 2, missing))));
+        kafka.send(EVENTS, records);
+
+        List<String> expectedAlerts = expectedAlerts(sent);
+        assertThat(expectedAlerts).as("the spikes must alert, one per host").hasSize(3);
+
+        int port = freePort();
+        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
+                "--events-topic", EVENTS, "--images-topic", "", "--alerts-topic", ALERTS, "--dead-letter-topic", DEAD,
+                "--scores-topic", SCORES, "--model-updates-topic", UPDATES, "--bundle", dir.resolve("v1").toString(),
+                "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
+                "--max-batch-size", "8", "--metrics-port", String.valueOf(port), "--consumer-group", "it-" + System.nanoTime());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJobMain.configure(env, config);
+        // A failing task must fail the test, not restart forever.
+        env.configure(new org.apache.flink.configuration.Configuration()
+                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
+        new ScoringJob(config, ScoringJobMain.records(config, true), KafkaRecords.modelUpdates(config, true),
+                KafkaRecords.<Alert>exactlyOnceJson(config, ALERTS, Alert::source),
+                KafkaRecords.<DeadLetter>exactlyOnceJson(config, DEAD, DeadLetter::origin),
+                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, SCORES, ScoredRecord::source),
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, UPDATES + ".events", ModelEvent::modelId))
+                .execute(env, "scoring-it");
+
+        List<Alert> alerts = read(ALERTS, 3, Alert.class);
+        assertThat(alerts).extracting(Alert::recordId).containsExactlyInAnyOrderElementsOf(expectedAlerts);
+        assertThat(alerts).allSatisfy(a -> {
+            assertThat(a.margin()).isPositive();
+            assertThat(a.modelVersion()).isEqualTo("v1");
+        });
+        List<DeadLetter> dead = read(DEAD, 3, DeadLetter.class);
+        assertThat(dead).extracting(DeadLetter::reason).containsExactlyInAnyOrder(
+                DeadLetterReason.UNPARSEABLE, DeadLetterReason.NON_FINITE, DeadLetterReason.WRONG_SHAPE);
+        assertThat(dead).filteredOn(d -> d.reason() == DeadLetterReason.UNPARSEABLE).first()
+                .satisfies(d -> assertThat(d.payload()).isEqualTo("this is not json"));
+        List<ScoredRecord> scores = read(SCORES, 36, ScoredRecord.class);
+        assertThat(scores).as("every good record scored exactly once").hasSize(36);
+        assertThat(scores.stream().map(ScoredRecord::recordId).collect(Collectors.toSet())).hasSize(36);
+
+        assertThat(MetricsEndpoint.port()).as("metrics endpoint stopped with the job").isEqualTo(-1);
+        assertThat(portIsFree(port)).isTrue();
+        assertThat(SharedBundles.openCount()).as("ONNX sessions closed with the job").isZero();
+    }
+
+    private static List<String> expectedAlerts(Map<String, List<Event>> sent) {
+        try (ModelBundle bundle = BundleLoader.load(dir.resolve("v1"), ScorerOptions.cpu())) {
+            double threshold = bundle.threshold(manifest.defaultScore()).threshold();
+            EpisodeTracker tracker = new EpisodeTracker(3);
+            List<String> ids = new ArrayList<>();
+            for (List<Event> stream : sent.values()) {
+                float[] scores = bundle.score(stream.stream().map(TestBundles::vector).toArray(float[][]::new))
+                        .column(manifest.defaultScore().id());
+                EpisodeTracker.Episode state = null;
+                for (int i = 0; i < scores.length; i++) {
+                    EpisodeTracker.Step step = tracker.observe(state, scores[i], threshold);
+                    state = step.next();
+                    if (step.alert()) {
+                        ids.add(stream.get(i).id());
+                    }
+                }
+            }
+            return ids;
+        }
+    }
+
+    private static Event spiked(Event e) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        e.features().forEach((k, v) -> f.put(k, v * 6 + 1));
+        return new Event(e.id() + "-spike", e.source(), e.eventTime(), f);
+    }
+
+    private static <T> List<T> read(String topic, int expected, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (String json : kafka.readCommitted(topic, expected, Duration.ofSeconds(30), Duration.ofSeconds(2))) {
+            try {
+                out.add(Json.compact().readValue(json, type));
+            } catch (IOException e) {
+                throw new AssertionError("unreadable " + topic + " record: " + json, e);
+            }
+        }
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean portIsFree(int port) {
+        try (Socket ignored = new Socket("localhost", port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+}
