@@ -16,4 +16,4 @@ package io.energysentinel.contract.records;
  */
 public record Alert(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        double margin, String modelId, String modelVersion, long detectedAt) {}
+        double margin, String modelId, String modelVersion, long detectedAt) implements java.io.Serializable {}

@@ -9,4 +9,4 @@ package io.energysentinel.contract.records;
  * @param payload the original payload, as UTF-8 text or base64 when it is not text
  * @param recordedAt processing time, epoch milliseconds
  */
-public record DeadLetter(DeadLetterReason reason, String detail, String origin, String payload, long recordedAt) {}
+public record DeadLetter(DeadLetterReason reason, String detail, String origin, String payload, long recordedAt) implements java.io.Serializable {}

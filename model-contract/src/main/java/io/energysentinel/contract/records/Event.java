@@ -10,4 +10,4 @@ import java.util.Map;
  * @param eventTime event time, epoch milliseconds
  * @param features named numeric metrics; names must match the model's feature names
  */
-public record Event(String id, String source, long eventTime, Map<String, Double> features) {}
+public record Event(String id, String source, long eventTime, Map<String, Double> features) implements java.io.Serializable {}

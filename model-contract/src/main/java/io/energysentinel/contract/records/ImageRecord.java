@@ -14,4 +14,4 @@ package io.energysentinel.contract.records;
  */
 public record ImageRecord(
         String id, String source, long eventTime, ImageEncoding encoding,
-        int width, int height, byte[] data, float[] pixels) {}
+        int width, int height, byte[] data, float[] pixels) implements java.io.Serializable {}

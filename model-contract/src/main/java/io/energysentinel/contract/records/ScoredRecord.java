@@ -15,4 +15,4 @@ package io.energysentinel.contract.records;
  */
 public record ScoredRecord(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        boolean anomalous, String modelId, String modelVersion) {}
+        boolean anomalous, String modelId, String modelVersion) implements java.io.Serializable {}

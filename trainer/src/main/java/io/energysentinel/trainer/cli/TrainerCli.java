@@ -12,10 +12,15 @@ public final class TrainerCli {
 
     /** Runs a subcommand and exits with its code. */
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a subcommand and returns its exit code (for callers that must not exit, like the demo). */
+    public static int run(String... args) {
         if (System.getProperty("ai.djl.offline") == null) {
             // Everything DJL needs is on the classpath; never let it reach for the network.
             System.setProperty("ai.djl.offline", "true");
         }
-        System.exit(new CommandLine(new TrainerCli()).execute(args));
+        return new CommandLine(new TrainerCli()).execute(args);
     }
 }
