@@ -60,9 +60,9 @@ else
 fi
 
 if $install_tools; then
-  python3 -c "import onnx" 2>/dev/null || apt_install python3-onnx python3-numpy || echo "tools: could not install python3-onnx (optional; the ONNX checker test will skip)"
+  /usr/bin/python3 -c "import onnx" 2>/dev/null || apt_install python3-onnx python3-numpy || echo "tools: could not install python3-onnx (optional; the ONNX checker test will skip)"
   command -v promtool >/dev/null || apt_install prometheus || echo "tools: could not install prometheus/promtool (optional; the deploy check will skip)"
-  python3 -c "import onnx" 2>/dev/null && echo "tools: python3-onnx ok"
+  /usr/bin/python3 -c "import onnx" 2>/dev/null && echo "tools: python3-onnx ok"
   command -v promtool >/dev/null && echo "tools: promtool ok"
 fi
 

@@ -169,6 +169,37 @@ class BundleRoundTripTest {
         }
     }
 
+    @Test
+    void independentOnnxCheckerAcceptsTheBundle() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(pythonOnnxAvailable(),
+                "python3-onnx not installed (apt-get install python3-onnx, or scripts/fetch-data.sh --install): skipping the independent ONNX check");
+        try (NDManager m = NDManager.newBaseManager()) {
+            writeBundle(ExportParityTest.jemWithEverything(m), m);
+        }
+        Path script = Path.of("..", "scripts", "check-bundle.py").toAbsolutePath().normalize();
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.resolve("bundle").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).contains("OK").contains("mahalanobis");
+
+        // The checker is not a rubber stamp: a tampered hash fails it.
+        rewriteManifest(dir.resolve("bundle"), "00".repeat(32), 1, null);
+        Process q = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.resolve("bundle").toString())
+                .redirectErrorStream(true).start();
+        String failed = new String(q.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(q.waitFor()).isEqualTo(1);
+        assertThat(failed).contains("FAIL sha256");
+    }
+
+    private static boolean pythonOnnxAvailable() {
+        try {
+            return new ProcessBuilder("/usr/bin/python3", "-c", "import onnx").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
     private Path writeDefaultBundle() {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel model = trained(ModelKind.CONV_EBM, EnergyNets.convEnergy(IMAGE, List.of(4)), m);
