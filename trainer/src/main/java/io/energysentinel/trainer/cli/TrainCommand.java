@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (bundle != null) {
                     BundleManifest m = BundleWriter.write(new BundleRequest(r.model(), id("events-mlp"), version(),
                             r.calibration(), r.check(), targetFpr, Map.of(),
-                            Provenance.of(r.standardised().fingerprint(), r.standardised().name(), training.seed, training.steps,
+                            Provenance.of(r.standardised().fingerprint(), r.standardised().name(), training.seed, r.stepsTaken(),
                                     training.toConfig(-6f, 6f).asMap()),
                             r.featureNames(), -3.4e38, 3.4e38, null), bundle, manager);
                     printBundle(m, bundle);
@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
                         java.util.Arrays.copyOfRange(validation, 0, half), java.util.Arrays.copyOfRange(validation, half, validation.length),
                         targetFpr, metrics,
                         Provenance.of(result.trainingData().fingerprint(), result.trainingData().name(), training.seed,
-                                training.steps, plan.config().asMap()),
+                                result.stepsTaken(), plan.config().asMap()),
                         List.of(), 0, 1, preferred != null && preferred.servable() ? preferred : null), bundle, manager);
                 printBundle(m, bundle);
             }

@@ -38,6 +38,8 @@ public final class Plots {
             max = min + 1;
         }
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("score").yAxisTitle("density").build();
+        chart.getStyler().setXAxisDecimalPattern("#,##0.##");
+        chart.getStyler().setYAxisDecimalPattern("0.####");
         double width = (max - min) / bins;
         for (Map.Entry<String, double[]> set : scoresBySet.entrySet()) {
             double[] x = new double[bins];

@@ -39,7 +39,7 @@ public final class EventTraining {
 
     /** What the run produced. */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
-                         TrainingData standardised, float[][] calibration, float[][] check) {}
+                         TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken) {}
 
     /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows. */
     public static Result run(Path events, int hidden, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
@@ -78,13 +78,15 @@ public final class EventTraining {
         Arrays.fill(labels, -1);
         TrainingData data = new TrainingData("events/" + featureNames.size() + "-features", z, labels, full.inputShape());
         TrainedModel innerModel = EnergyNets.initialise(ModelKind.MLP_EBM, inner, manager, config.seed());
+        long steps;
         try (PcdTrainer trainer = new PcdTrainer(innerModel, data, config, manager, DivergenceGuard.defaults());
-             TrainingProgress bar = progressBar ? new TrainingProgress("mlp", config.steps()) : null) {
+             TrainingProgress bar = progressBar ? new TrainingProgress("mlp", config.steps(), config.timeBudget()) : null) {
             trainer.train(s -> {
                 if (bar != null) {
                     bar.accept(s);
                 }
             });
+            steps = trainer.stepsTaken();
         }
         SequentialBlock block = new SequentialBlock();
         block.add(NetworkBuilder.block(full.layers().get(0)));
@@ -111,7 +113,7 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps);
     }
 
     private static float[][] pick(float[][] rows, int[] idx) {

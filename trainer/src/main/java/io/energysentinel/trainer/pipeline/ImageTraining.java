@@ -42,7 +42,18 @@ public final class ImageTraining {
 
     /** What the run produced and where. */
     public record Result(TrainedModel model, Path modelDir, TrainingData trainingData, float[][] validation,
-                         Map<String, Object> summary) {}
+                         Map<String, Object> summary) {
+        /** Optimiser steps actually taken, main and background model together. */
+        public long stepsTaken() {
+            long steps = 0;
+            for (String part : List.of("main", "background")) {
+                if (summary.get(part) instanceof Map<?, ?> m && m.get("steps") instanceof Number n) {
+                    steps += n.longValue();
+                }
+            }
+            return steps;
+        }
+    }
 
     /** Trains on {@code train} per {@code plan}, writing into {@code outDir}. */
     public static Result run(ImageDataset train, ImageTrainingPlan plan, Path outDir, NDManager manager, boolean progressBar) {
@@ -98,7 +109,7 @@ public final class ImageTraining {
         long start = System.nanoTime();
         StepStats[] last = new StepStats[1];
         try (PcdTrainer trainer = new PcdTrainer(model, data, config, manager, DivergenceGuard.defaults());
-             TrainingProgress bar = progressBar ? new TrainingProgress(name, config.steps()) : null) {
+             TrainingProgress bar = progressBar ? new TrainingProgress(name, config.steps(), config.timeBudget()) : null) {
             trainer.train(s -> {
                 last[0] = s;
                 if (bar != null) {
