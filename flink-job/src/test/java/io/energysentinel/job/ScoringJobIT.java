@@ -142,6 +142,61 @@ class ScoringJobIT {
         assertThat(SharedBundles.openCount()).as("ONNX sessions closed with the job").isZero();
     }
 
+    @Test
+    void swapsToAnAnnouncedBundleMidStreamWithoutRestart() throws Exception {
+        BundleManifest v2 = TestBundles.eventBundle(dir, "v2", 2);
+        String events = "swap-events";
+        String scores = "swap-scores";
+        String updates = "swap-updates";
+        kafka.createTopics(2, events, scores, updates, updates + ".events", "swap-alerts", "swap-dead");
+        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
+                "--events-topic", events, "--images-topic", "", "--alerts-topic", "swap-alerts", "--dead-letter-topic", "swap-dead",
+                "--scores-topic", scores, "--model-updates-topic", updates, "--bundle", dir.resolve("v1").toString(),
+                "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
+                "--max-batch-size", "4", "--metrics-port", "0", "--consumer-group", "swap-" + System.nanoTime());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJobMain.configure(env, config);
+        env.configure(new org.apache.flink.configuration.Configuration()
+                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
+        new ScoringJob(config, ScoringJobMain.records(config, false), KafkaRecords.modelUpdates(config, false),
+                KafkaRecords.<Alert>exactlyOnceJson(config, "swap-alerts", Alert::source),
+                KafkaRecords.<DeadLetter>exactlyOnceJson(config, "swap-dead", DeadLetter::origin),
+                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, scores, ScoredRecord::source),
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, updates + ".events", ModelEvent::modelId))
+                .build(env);
+        var job = env.executeAsync("swap-it");
+        try {
+            List<Event> traffic = TestBundles.normalEvents(10, 2, 33);
+            kafka.send(events, asRecords(traffic.subList(0, 10)));
+            assertThat(read(scores, 10, ScoredRecord.class)).hasSize(10)
+                    .allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo("v1"));
+
+            kafka.send(updates, List.of(new AbstractMap.SimpleEntry<>("events-mlp", Json.compact().writeValueAsString(
+                    new io.energysentinel.contract.records.ModelUpdate("events-mlp", "v2", dir.resolve("v2").toUri().toString(),
+                            v2.onnx().sha256())))));
+            // Every scorer subtask verifies and reports the swap.
+            assertThat(read(updates + ".events", 2, ModelEvent.class)).hasSize(2)
+                    .allSatisfy(e -> assertThat(e.outcome()).isEqualTo(ModelEvent.ACCEPTED));
+
+            kafka.send(events, asRecords(traffic.subList(10, 20)));
+            List<ScoredRecord> all = read(scores, 20, ScoredRecord.class);
+            assertThat(all).hasSize(20);
+            Set<String> second = traffic.subList(10, 20).stream().map(Event::id).collect(Collectors.toSet());
+            assertThat(all).filteredOn(s -> second.contains(s.recordId()))
+                    .hasSize(10).allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo("v2"));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static List<Map.Entry<String, String>> asRecords(List<Event> events) throws IOException {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Event e : events) {
+            out.add(new AbstractMap.SimpleEntry<>(e.source(), Json.compact().writeValueAsString(e)));
+        }
+        return out;
+    }
+
     private static List<String> expectedAlerts(Map<String, List<Event>> sent) {
         try (ModelBundle bundle = BundleLoader.load(dir.resolve("v1"), ScorerOptions.cpu())) {
             double threshold = bundle.threshold(manifest.defaultScore()).threshold();
