@@ -4,7 +4,6 @@ import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -26,7 +25,6 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
     private final int metricsPort;
     private transient EpisodeTracker tracker;
     private transient ValueState<EpisodeTracker.Episode> episode;
-    private transient PrometheusMeterRegistry registry;
     private transient ScoringMetrics metrics;
 
     /** An alerter closing episodes after {@code quietRecords} normal records. */
@@ -39,8 +37,7 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
     public void open(OpenContext openContext) {
         tracker = new EpisodeTracker(quietRecords);
         episode = getRuntimeContext().getState(EPISODE);
-        registry = MetricsEndpoint.acquire(metricsPort);
-        metrics = ScoringMetrics.of(registry);
+        metrics = MetricsEndpoint.acquireMetrics(metricsPort);
     }
 
     @Override
@@ -61,9 +58,9 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
 
     @Override
     public void close() {
-        if (registry != null) {
+        if (metrics != null) {
             MetricsEndpoint.release();
-            registry = null;
+            metrics = null;
         }
     }
 }

@@ -17,7 +17,6 @@ import io.energysentinel.job.metrics.ScoringMetrics;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.model.SharedBundles;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +73,6 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     private transient ListState<ScoringInput> buffer;
     private transient ValueState<Integer> buffered;
     private transient ValueState<Long> timer;
-    private transient PrometheusMeterRegistry registry;
     private transient ScoringMetrics metrics;
 
     /** A scorer serving {@code config.bundle()} until an update arrives. */
@@ -84,8 +82,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
 
     @Override
     public void open(OpenContext openContext) {
-        registry = MetricsEndpoint.acquire(config.metricsPort());
-        metrics = ScoringMetrics.of(registry);
+        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort());
         buffer = getRuntimeContext().getListState(BUFFER);
         buffered = getRuntimeContext().getState(BUFFERED);
         timer = getRuntimeContext().getState(TIMER);
@@ -235,9 +232,9 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     public void close() {
         SharedBundles.release(bundle);
         bundle = null;
-        if (registry != null) {
+        if (metrics != null) {
             MetricsEndpoint.release();
-            registry = null;
+            metrics = null;
         }
     }
 }

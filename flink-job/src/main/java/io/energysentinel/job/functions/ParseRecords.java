@@ -7,7 +7,6 @@ import io.energysentinel.job.io.RecordParser;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
 import io.energysentinel.job.model.ScoringInput;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -24,7 +23,6 @@ public final class ParseRecords extends ProcessFunction<RawRecord, ScoringInput>
 
     private final ScoringJobConfig config;
     private transient RecordParser parser;
-    private transient PrometheusMeterRegistry registry;
     private transient ScoringMetrics metrics;
 
     /** A parser configured by {@code config}. */
@@ -35,8 +33,7 @@ public final class ParseRecords extends ProcessFunction<RawRecord, ScoringInput>
     @Override
     public void open(OpenContext openContext) {
         parser = new RecordParser(config.maxImageBytes());
-        registry = MetricsEndpoint.acquire(config.metricsPort());
-        metrics = ScoringMetrics.of(registry);
+        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort());
     }
 
     @Override
@@ -53,9 +50,9 @@ public final class ParseRecords extends ProcessFunction<RawRecord, ScoringInput>
 
     @Override
     public void close() {
-        if (registry != null) {
+        if (metrics != null) {
             MetricsEndpoint.release();
-            registry = null;
+            metrics = null;
         }
     }
 }

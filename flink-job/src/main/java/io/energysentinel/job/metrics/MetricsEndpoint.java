@@ -40,6 +40,11 @@ public final class MetricsEndpoint {
         return registry;
     }
 
+    /** The job's meters in the shared registry; pair every call with one {@link #release()}. */
+    public static synchronized ScoringMetrics acquireMetrics(int port) {
+        return ScoringMetrics.of(acquire(port));
+    }
+
     /** Releases one use; the last stops the endpoint and closes the registry. */
     public static synchronized void release() {
         if (users == 0) {

@@ -24,13 +24,7 @@ public final class EnergyNets {
      * @param channels filters per conv stage, e.g. {@code [32, 64, 128]}
      */
     public static NetworkSpec convEnergy(List<Integer> imageShape, List<Integer> channels) {
-        List<LayerSpec> layers = new ArrayList<>();
-        layers.add(IMAGE_SCALING);
-        for (int c : channels) {
-            layers.add(new LayerSpec.Conv(c, 4, 2, 1));
-            layers.add(new LayerSpec.LeakyRelu(0.2));
-        }
-        layers.add(new LayerSpec.Flatten());
+        List<LayerSpec> layers = convStack(channels);
         layers.add(new LayerSpec.Linear(1));
         return new NetworkSpec(imageShape, layers, -1);
     }
@@ -40,6 +34,16 @@ public final class EnergyNets {
      * layer (the hidden activation) is what the Mahalanobis score reads.
      */
     public static NetworkSpec jem(List<Integer> imageShape, List<Integer> channels, int hidden, int classes) {
+        List<LayerSpec> layers = convStack(channels);
+        layers.add(new LayerSpec.Linear(hidden));
+        layers.add(new LayerSpec.LeakyRelu(0.2));
+        int featureLayer = layers.size() - 1;
+        layers.add(new LayerSpec.Linear(classes));
+        return new NetworkSpec(imageShape, layers, featureLayer);
+    }
+
+    /** Image scaling, then stride-2 4x4 convolutions with LeakyReLU(0.2), flattened: the shared image trunk. */
+    private static List<LayerSpec> convStack(List<Integer> channels) {
         List<LayerSpec> layers = new ArrayList<>();
         layers.add(IMAGE_SCALING);
         for (int c : channels) {
@@ -47,11 +51,7 @@ public final class EnergyNets {
             layers.add(new LayerSpec.LeakyRelu(0.2));
         }
         layers.add(new LayerSpec.Flatten());
-        layers.add(new LayerSpec.Linear(hidden));
-        layers.add(new LayerSpec.LeakyRelu(0.2));
-        int featureLayer = layers.size() - 1;
-        layers.add(new LayerSpec.Linear(classes));
-        return new NetworkSpec(imageShape, layers, featureLayer);
+        return layers;
     }
 
     /**

@@ -141,13 +141,6 @@ class ExportParityTest {
     }
 
     static float[][] uniform(int n, int size, long seed) {
-        Random r = new Random(seed);
-        float[][] out = new float[n][size];
-        for (float[] row : out) {
-            for (int j = 0; j < size; j++) {
-                row[j] = r.nextFloat();
-            }
-        }
-        return out;
+        return io.energysentinel.trainer.evaluation.Corruptions.uniformNoise(n, size, seed);
     }
 }
