@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PyTorch eager baseline: time per PCD iteration of the conv energy net.
 
 The same loop the Java trainer runs: batch of positives with small noise, K SGLD steps on negatives drawn

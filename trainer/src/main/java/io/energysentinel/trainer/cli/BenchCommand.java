@@ -1,0 +1,146 @@
+package io.energysentinel.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.bundle.BundleLoader;
+import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.contract.scoring.ExecutionProvider;
+import io.energysentinel.contract.scoring.OnnxScorer;
+import io.energysentinel.contract.scoring.ScorerOptions;
+import io.energysentinel.trainer.evaluation.Corruptions;
+import io.energysentinel.trainer.model.EnergyNets;
+import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.training.PcdTrainer;
+import io.energysentinel.trainer.training.TrainingConfig;
+import io.energysentinel.trainer.training.TrainingData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures raw ONNX Runtime scoring throughput of bundles per batch size and the time of one PCD iteration
+ * of the conv energy net in our DJL trainer; writes JSON for {@code bench/run.sh} to compare.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Raw ONNX Runtime throughput per batch size and DJL PCD iteration time, as JSON.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--bundle", description = "Bundle directories to score with (repeatable).")
+    List<Path> bundles = new ArrayList<>();
+    @Option(names = "--batches", defaultValue = "1,8,32,128", split = ",", description = "Batch sizes (default ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+    @Option(names = "--seconds", defaultValue = "3", description = "Measuring time per batch size (default ${DEFAULT-VALUE}).")
+    double seconds;
+    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+    @Option(names = "--provider", defaultValue = "CPU", description = "CPU or CUDA (default ${DEFAULT-VALUE}).")
+    ExecutionProvider provider;
+    @Option(names = "--pcd-iterations", defaultValue = "20", description = "Measured PCD iterations; 0 skips (default ${DEFAULT-VALUE}).")
+    int pcdIterations;
+    @Option(names = "--out", required = true, description = "JSON result file.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> result = new LinkedHashMap<>();
+        List<Map<String, Object>> scoring = new ArrayList<>();
+        for (Path bundle : bundles) {
+            BundleManifest manifest = BundleLoader.readManifest(bundle);
+            for (int batch : batches) {
+                scoring.add(scoreThroughput(bundle, manifest, batch));
+            }
+        }
+        result.put("scoring", scoring);
+        if (pcdIterations > 0) {
+            result.put("pcd", pcdIteration());
+        }
+        result.put("peakRssMb", peakRssMb());
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Json.mapper().writeValue(out.toFile(), result);
+        System.out.println("wrote " + out);
+        return 0;
+    }
+
+    private Map<String, Object> scoreThroughput(Path bundle, BundleManifest manifest, int batch) {
+        int size = manifest.input().elementCount();
+        float[][] inputs = manifest.kind() == ModelKind.MLP_EBM
+                ? eventLike(batch, size) : Corruptions.uniformNoise(batch, size, batch);
+        try (OnnxScorer scorer = OnnxScorer.open(bundle.resolve(manifest.onnx().file()), manifest.input().shape(),
+                new ScorerOptions(provider, threads, batch))) {
+            for (int i = 0; i < 5; i++) {
+                scorer.score(inputs);
+            }
+            long calls = 0;
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            while (System.nanoTime() < end) {
+                scorer.score(inputs);
+                calls++;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", manifest.kind().name());
+            row.put("batch", batch);
+            row.put("provider", scorer.providerInUse().name());
+            row.put("recordsPerSecond", calls * batch / elapsed);
+            row.put("msPerBatch", elapsed * 1000 / calls);
+            System.out.printf("onnxruntime %-8s batch %4d: %10.0f records/s (%.3f ms/batch)%n", manifest.kind(), batch,
+                    calls * batch / elapsed, elapsed * 1000 / calls);
+            return row;
+        }
+    }
+
+    private Map<String, Object> pcdIteration() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<Integer> image = List.of(1, 28, 28);
+            TrainedModel model = EnergyNets.initialise(ModelKind.CONV_EBM, EnergyNets.convEnergy(image, List.of(32, 64, 128)), m, 1);
+            float[][] data = Corruptions.uniformNoise(4096, 784, 3);
+            TrainingConfig config = TrainingConfig.builder().optSteps(pcdIterations + 3).optBatchSize(64).optSgldSteps(20)
+                    .optBufferSize(10_000).optLearningRate(1e-4).build();
+            try (PcdTrainer trainer = new PcdTrainer(model, new TrainingData("bench", data, new int[data.length], image), config,
+                    m, DivergenceGuard.defaults())) {
+                for (int i = 0; i < 3; i++) {
+                    trainer.trainStep();
+                }
+                long start = System.nanoTime();
+                for (int i = 0; i < pcdIterations; i++) {
+                    trainer.trainStep();
+                }
+                double ms = (System.nanoTime() - start) / 1e6 / pcdIterations;
+                System.out.printf("djl pcd iteration (batch 64, K=20, conv 32-64-128): %.1f ms%n", ms);
+                return Map.of("framework", "djl-pytorch", "batch", 64, "sgldSteps", 20, "msPerIteration", ms);
+            }
+        }
+    }
+
+    private static float[][] eventLike(int n, int size) {
+        float[][] x = Corruptions.uniformNoise(n, size, 5);
+        for (float[] row : x) {
+            for (int j = 0; j < size; j++) {
+                row[j] = row[j] * 100 + 10;
+            }
+        }
+        return x;
+    }
+
+    /** Peak resident set size of this process (VmHWM), in MB; -1 where /proc is not there. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
