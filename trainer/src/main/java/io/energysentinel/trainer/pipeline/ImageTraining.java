@@ -43,10 +43,10 @@ public final class ImageTraining {
     /** What the run produced and where. */
     public record Result(TrainedModel model, Path modelDir, TrainingData trainingData, float[][] validation,
                          Map<String, Object> summary) {
-        /** Optimiser steps actually taken, main and background model together. */
+        /** Optimiser steps actually taken: warm-up, main and background model together. */
         public long stepsTaken() {
             long steps = 0;
-            for (String part : List.of("main", "background")) {
+            for (String part : List.of("classifierWarmup", "main", "background")) {
                 if (summary.get(part) instanceof Map<?, ?> m && m.get("steps") instanceof Number n) {
                     steps += n.longValue();
                 }
@@ -72,6 +72,13 @@ public final class ImageTraining {
         TrainingConfig mainConfig = share(plan.config(), 1 - plan.backgroundShare());
         TrainedModel main = EnergyNets.initialise(plan.kind(), spec, manager, plan.config().seed());
         Map<String, Object> summary = new LinkedHashMap<>();
+        if (plan.classifierWarmupShare() > 0) {
+            // Classification is learnt far faster without SGLD; the joint phase then starts from useful
+            // features instead of spending its budget on them.
+            TrainingConfig warmup = share(mainConfig, plan.classifierWarmupShare()).withGenerativeWeight(0);
+            summary.put("classifierWarmup", train(main, data, warmup, manager, outDir, "warm-up", progressBar));
+            mainConfig = share(mainConfig, 1 - plan.classifierWarmupShare());
+        }
         summary.put("main", train(main, data, mainConfig, manager, outDir, "main", progressBar));
 
         Optional<TrainedModel> background = Optional.empty();
@@ -116,7 +123,9 @@ public final class ImageTraining {
                     bar.accept(s);
                 }
             });
-            Plots.sampleGrid(trainer.buffer(), 64, 28, outDir.resolve("samples-" + name + ".png"));
+            if (config.generativeWeight() > 0 || model.kind() != ModelKind.JEM) {
+                Plots.sampleGrid(trainer.buffer(), 64, 28, outDir.resolve("samples-" + name + ".png"));
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("steps", trainer.stepsTaken());
             out.put("seconds", (System.nanoTime() - start) / 1e9);

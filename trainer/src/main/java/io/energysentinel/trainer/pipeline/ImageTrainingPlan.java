@@ -12,12 +12,15 @@ import java.util.List;
  * @param hidden JEM feature-layer width
  * @param config the main model's training settings (its step and time budget cover main + background)
  * @param backgroundShare share of the budget for the background model on perturbed inputs; 0 for none
+ * @param classifierWarmupShare JEM only: share of the main model's budget trained on cross-entropy alone
+ *     before the joint phase; 0 for none
  * @param perturbRate pixel-replacement rate of the background model's inputs
  * @param validationSize held-out training images kept for threshold calibration
  * @param trainLimit use at most this many training images (0 = all), for smoke runs
  */
 public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidden, TrainingConfig config,
-                                double backgroundShare, double perturbRate, int validationSize, int trainLimit) {
+                                double backgroundShare, double classifierWarmupShare, double perturbRate,
+                                int validationSize, int trainLimit) {
     public ImageTrainingPlan {
         if (kind == ModelKind.MLP_EBM) {
             throw new IllegalArgumentException("MLP_EBM is for event vectors, not images");
@@ -25,6 +28,12 @@ public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidd
         channels = List.copyOf(channels);
         if (backgroundShare < 0 || backgroundShare >= 1) {
             throw new IllegalArgumentException("backgroundShare must lie in [0, 1)");
+        }
+        if (classifierWarmupShare < 0 || classifierWarmupShare >= 1) {
+            throw new IllegalArgumentException("classifierWarmupShare must lie in [0, 1)");
+        }
+        if (classifierWarmupShare > 0 && kind != ModelKind.JEM) {
+            throw new IllegalArgumentException("a classifier warm-up needs a JEM, not " + kind);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.energysentinel.trainer.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.energysentinel.contract.ModelKind;
@@ -130,7 +131,9 @@ public final class PcdTrainer implements AutoCloseable {
                 positives = positives.add(scope.randomNormal(0f, (float) config.positiveNoise(), positives.getShape(),
                         positives.getDataType())).clip(config.dataMin(), config.dataMax());
             }
-            NDArray negatives = sampleNegatives(positives, random, scope);
+            // A JEM with no contrastive weight is in its classifier warm-up: SGLD would be wasted work.
+            boolean contrastive = model.kind() != ModelKind.JEM || config.generativeWeight() > 0;
+            NDArray negatives = contrastive ? sampleNegatives(positives, random, scope) : null;
             adam.zeroGradients();
             double loss;
             double ePos;
@@ -139,9 +142,10 @@ public final class PcdTrainer implements AutoCloseable {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray posOut = Energies.output(model, parameterStore, positives, true);
                 NDArray posEnergy = Energies.energyFromOutput(model.kind(), posOut);
-                NDArray negEnergy = Energies.energy(model, parameterStore, negatives, true);
-                NDArray total = contrastiveLoss(posEnergy, negEnergy, config.energyRegularization())
-                        .mul((float) config.generativeWeight());
+                NDArray negEnergy = contrastive ? Energies.energy(model, parameterStore, negatives, true) : posEnergy;
+                NDArray total = contrastive
+                        ? contrastiveLoss(posEnergy, negEnergy, config.energyRegularization()).mul((float) config.generativeWeight())
+                        : scope.zeros(new Shape());
                 if (model.kind() == ModelKind.JEM) {
                     NDArray labels = scope.create(labelsOf(posIdx));
                     NDArray crossEntropy = crossEntropy(posOut, labels);

@@ -59,6 +59,16 @@ public record TrainingConfig(
                 gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax);
     }
 
+    /**
+     * The same settings with another contrastive-term weight. A JEM at weight 0 trains as a plain
+     * classifier: no negatives are drawn (the classifier warm-up before the joint phase).
+     */
+    public TrainingConfig withGenerativeWeight(double newGenerativeWeight) {
+        return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
+                sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
+                gradientClipNorm, persistent, crossEntropyWeight, newGenerativeWeight, spectralNorm, seed, dataMin, dataMax);
+    }
+
     /** The same settings with another seed. */
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
