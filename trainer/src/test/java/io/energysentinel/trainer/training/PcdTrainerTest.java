@@ -98,6 +98,38 @@ class PcdTrainerTest {
     }
 
     @Test
+    void aJemWithoutContrastiveWeightTrainsAsAClassifierAndLeavesTheChainsAlone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.JEM, 48);
+            TrainedModel model = EnergyNets.initialise(ModelKind.JEM, spec(ModelKind.JEM, data), m, 3);
+            List<StepStats> stats = new ArrayList<>();
+            try (PcdTrainer trainer = new PcdTrainer(model, data, config(40).withGenerativeWeight(0), m,
+                    DivergenceGuard.defaults())) {
+                float[] chainBefore = trainer.buffer().chain(0);
+                trainer.train(stats::add);
+                assertThat(trainer.buffer().chain(0)).as("no SGLD ran").containsExactly(chainBefore, within(0f));
+            }
+            assertThat(stats).allSatisfy(s -> assertThat(s.loss()).isEqualTo(s.crossEntropy(), within(1e-6)));
+            assertThat(stats.get(stats.size() - 1).crossEntropy()).isLessThan(stats.get(0).crossEntropy());
+        }
+    }
+
+    @Test
+    void parametersStayTrainableAfterSgldFreezesThem() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.CONV_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.CONV_EBM, spec(ModelKind.CONV_EBM, data), m, 6);
+            try (PcdTrainer trainer = new PcdTrainer(model, data, config(2), m, DivergenceGuard.defaults())) {
+                float[] before = firstWeight(model);
+                trainer.train(s -> { });
+                assertThat(model.block().getParameters().values()).allSatisfy(p ->
+                        assertThat(p.getArray().hasGradient()).as(p.getName()).isTrue());
+                assertThat(firstWeight(model)).as("the update still reached the weights").isNotEqualTo(before);
+            }
+        }
+    }
+
+    @Test
     void divergenceRollsBackAndHalvesTheLearningRate() {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainingData data = data(ModelKind.CONV_EBM, 32);
