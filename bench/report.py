@@ -5,10 +5,20 @@ import sys
 from pathlib import Path
 
 out = Path(sys.argv[1])
-ours = json.loads((out / "java.json").read_text())
-torch_score = json.loads((out / "torch-score.json").read_text())
-torch_pcd = json.loads((out / "torch-pcd.json").read_text())
 
+
+def load(name):
+    f = out / name
+    return json.loads(f.read_text()) if f.exists() else None
+
+
+ours = load("java.json")
+torch_score = load("torch-score.json")
+torch_pcd = load("torch-pcd.json")
+jobs = {kind: load(f"job-{kind}.json") for kind in ("mlp", "conv")}
+gpu = load("gpu.json")
+
+print("Scoring: ONNX Runtime (ours) vs PyTorch eager, 2 threads each (goal: >= 2x at batch 32)")
 baseline = {(r["model"], r["batch"]): r["recordsPerSecond"] for r in torch_score["scoring"]}
 rows = []
 print(f"{'model':<9} {'batch':>5} {'ORT rec/s':>12} {'torch rec/s':>12} {'ORT/torch':>9}")
@@ -17,12 +27,46 @@ for r in ours["scoring"]:
     ratio = r["recordsPerSecond"] / t if t else None
     rows.append({**r, "torchRecordsPerSecond": t, "ratioVsTorch": ratio})
     print(f"{r['model']:<9} {r['batch']:>5} {r['recordsPerSecond']:>12.0f} {t or float('nan'):>12.0f} {ratio or float('nan'):>9.2f}")
+
 pcd = ours.get("pcd")
 if pcd:
     ratio = pcd["msPerIteration"] / torch_pcd["ms_per_iteration"]
-    print(f"\nPCD iteration (batch 64, K=20, conv 32-64-128): DJL {pcd['msPerIteration']:.0f} ms, "
+    print(f"\nTraining: PCD iteration (batch 64, K=20, conv 32-64-128): DJL {pcd['msPerIteration']:.0f} ms, "
           f"PyTorch {torch_pcd['ms_per_iteration']:.0f} ms, DJL/PyTorch {ratio:.2f} (goal <= 1.10)")
-print(f"peak RSS of the Java bench process: {ours['peakRssMb']:.0f} MB")
+
+print("\nThe whole job (Kafka -> parse -> micro-batched ORT -> exactly-once Kafka) vs raw ORT, same bundle,"
+      " same process (goal: job/raw >= 0.8)")
+print(f"{'bundle':<6} {'raw rec/s':>11} {'job rec/s':>10} {'job/raw':>8}")
+for kind, j in jobs.items():
+    if j:
+        print(f"{kind:<6} {j['rawRecordsPerSecond']:>11.0f} {j['jobRecordsPerSecond']:>10.0f} {j['jobOverRaw']:>8.3f}")
+print("\nEvent-to-output latency, ms (processing = read_uncommitted; committed = what exactly-once consumers see,"
+      " checkpoint every " + next((j["checkpointInterval"] for j in jobs.values() if j), "?") + ")")
+print(f"{'bundle':<6} {'load':>5} {'rec/s':>7} {'score p50/p99':>14} {'committed p50/p99':>18} {'alert p50/p99 (n)':>20}")
+for kind, j in jobs.items():
+    for row in (j or {}).get("latency", []):
+        sp, sc, al = row["scoreProcessed"], row["scoreCommitted"], row["alertCommitted"]
+        print(f"{kind:<6} {row['load']:>5.0%} {row['offeredPerSecond']:>7.0f} {sp['p50Ms']:>6}/{sp['p99Ms']:<7} "
+              f"{sc['p50Ms']:>8}/{sc['p99Ms']:<9} {al['p50Ms']:>8}/{al['p99Ms']} ({al['count']})")
+
+print("\nPeak RSS:")
+print(f"  raw scoring + PCD bench process (Java): {ours['peakRssMb']:.0f} MB")
+for name in ("conv-run", "jem-run"):
+    t = out / name / "training.json"
+    if t.exists() and "peakRssMb" in json.loads(t.read_text()):
+        print(f"  training ({name}, full Fashion-MNIST in memory): {json.loads(t.read_text())['peakRssMb']:.0f} MB")
+for kind, j in jobs.items():
+    if j:
+        print(f"  job bench process ({kind}; broker, load generator and job together): {j['peakRssMb']:.0f} MB")
+
+if gpu:
+    print("\nGPU mode (CUDA execution provider):")
+    for r in gpu["scoring"]:
+        print(f"  {r['model']:<9} batch {r['batch']:>5} {r['provider']:>5} {r['recordsPerSecond']:>12.0f} rec/s")
+else:
+    print("\nGPU mode: skipped, no NVIDIA GPU on this machine")
+
 (out / "bench.json").write_text(json.dumps({"scoring": rows, "pcd": pcd, "torchPcd": torch_pcd,
-                                            "javaPeakRssMb": ours["peakRssMb"], "torch": torch_score["torch"]}, indent=2))
+                                            "javaPeakRssMb": ours["peakRssMb"], "torch": torch_score["torch"],
+                                            "jobs": jobs, "gpu": gpu}, indent=2))
 print(f"\nwrote {out / 'bench.json'}")

@@ -12,6 +12,7 @@ import io.energysentinel.trainer.evaluation.Corruptions;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.evaluation.ProcessMemory;
 import io.energysentinel.trainer.training.PcdTrainer;
 import io.energysentinel.trainer.training.TrainingConfig;
 import io.energysentinel.trainer.training.TrainingData;
@@ -61,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         if (pcdIterations > 0) {
             result.put("pcd", pcdIteration());
         }
-        result.put("peakRssMb", peakRssMb());
+        result.put("peakRssMb", ProcessMemory.peakRssMb());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Json.mapper().writeValue(out.toFile(), result);
         System.out.println("wrote " + out);
@@ -131,16 +132,4 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Peak resident set size of this process (VmHWM), in MB; -1 where /proc is not there. */
-    static double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (java.io.IOException e) {
-            return -1;
-        }
-        return -1;
-    }
 }

@@ -7,6 +7,7 @@ import io.energysentinel.trainer.data.ImageDataset;
 import io.energysentinel.trainer.data.Splits;
 import io.energysentinel.trainer.evaluation.Corruptions;
 import io.energysentinel.trainer.evaluation.Plots;
+import io.energysentinel.trainer.evaluation.ProcessMemory;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.NetworkSpec;
@@ -107,6 +108,7 @@ public final class ImageTraining {
         summary.put("trainingImages", data.size());
         summary.put("seconds", (System.nanoTime() - start) / 1e9);
         summary.put("config", plan.config().asMap());
+        summary.put("peakRssMb", ProcessMemory.peakRssMb());
         writeJson(outDir.resolve("training.json"), summary);
         return new Result(model, modelDir, data, validation, summary);
     }

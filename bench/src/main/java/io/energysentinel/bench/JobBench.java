@@ -1,0 +1,228 @@
+package io.energysentinel.bench;
+
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.job.ScoringJob;
+import io.energysentinel.job.ScoringJobMain;
+import io.energysentinel.job.config.ScoringJobConfig;
+import io.energysentinel.job.io.KafkaRecords;
+import io.energysentinel.job.model.ModelEvent;
+import io.energysentinel.job.model.ScoringInput;
+import io.energysentinel.testing.EmbeddedKafkaCluster;
+import io.energysentinel.trainer.evaluation.ProcessMemory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole scoring job — Kafka source, parsing, micro-batched ONNX Runtime scoring, thresholds, exactly-once
+ * Kafka sinks — on a local Flink against an in-process Kafka broker, measured against bare ONNX Runtime on
+ * the same bundle in the same process:
+ *
+ * <ol>
+ *   <li>raw limit: one session per subtask scoring full batches back to back;</li>
+ *   <li>job throughput: a pre-filled topic drained by the job, rate taken between the first and last score
+ *       written (start-up excluded);</li>
+ *   <li>latency under load: traffic paced at fractions of that throughput, each record stamped with its send
+ *       time as event time; latency to the score and to the alert (one anomaly every 100 records), as
+ *       {@code read_uncommitted} (processing) and {@code read_committed} (what exactly-once consumers see,
+ *       which includes waiting for the checkpoint that commits).</li>
+ * </ol>
+ * Broker, load generator and job share this machine's cores, as they would not in production: the ratios
+ * are a floor.
+ */
+@Command(name = "job-bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks the scoring job (Kafka -> score -> Kafka) against raw ONNX Runtime.")
+public final class JobBench implements Callable<Integer> {
+    /** One anomalous record in this many: each opens an episode, so each should raise one alert. */
+    private static final int ANOMALY_EVERY = 100;
+
+    @Option(names = "--bundle", required = true, description = "Model bundle directory.")
+    Path bundle;
+    @Option(names = "--kind", required = true, description = "event or image: what the bundle scores.")
+    String kind;
+    @Option(names = "--records", defaultValue = "20000", description = "Records for the throughput run (default ${DEFAULT-VALUE}).")
+    int records;
+    @Option(names = "--seconds", defaultValue = "20", description = "Seconds of paced traffic per load level (default ${DEFAULT-VALUE}).")
+    int seconds;
+    @Option(names = "--loads", defaultValue = "0.5,0.9", split = ",", description = "Load levels as fractions of job throughput (default ${DEFAULT-VALUE}).")
+    List<Double> loads;
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism = raw sessions (default ${DEFAULT-VALUE}).")
+    int parallelism;
+    @Option(names = "--max-batch-size", defaultValue = "64", description = "Job micro-batch size = raw batch (default ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+    @Option(names = "--max-batch-wait", defaultValue = "PT0.02S", description = "Job micro-batch wait (default ${DEFAULT-VALUE}).")
+    Duration maxBatchWait;
+    @Option(names = "--checkpoint-interval", defaultValue = "PT1S", description = "Checkpoint interval (default ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+    @Option(names = "--sources", defaultValue = "16", description = "Distinct sources in the traffic (default ${DEFAULT-VALUE}).")
+    int sources;
+    @Option(names = "--out", description = "Write the results as JSON here.")
+    Path out;
+
+    private EmbeddedKafkaCluster kafka;
+
+    /** Runs the benchmark; see {@code --help}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new JobBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BenchTraffic traffic = switch (kind) {
+            case ScoringInput.EVENT -> BenchTraffic.events(sources, 7);
+            case ScoringInput.IMAGE -> BenchTraffic.images(sources, 7);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--kind must be event or image");
+        };
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("bundle", bundle.toString());
+        result.put("kind", kind);
+        result.put("parallelism", parallelism);
+        result.put("maxBatchSize", maxBatchSize);
+        result.put("checkpointInterval", checkpointInterval.toString());
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+
+        System.out.printf("[1/3] raw ONNX Runtime: %d sessions x 1 thread, batch %d ...%n", parallelism, maxBatchSize);
+        double raw = RawScoringLimit.recordsPerSecond(bundle, parallelism, maxBatchSize, 8);
+        result.put("rawRecordsPerSecond", raw);
+        System.out.printf("      %,.0f records/s%n", raw);
+
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start()) {
+            kafka = cluster;
+            System.out.printf("[2/3] job throughput: %,d records through Kafka -> job -> Kafka ...%n", records);
+            double job = throughput(traffic);
+            result.put("jobRecordsPerSecond", job);
+            result.put("jobOverRaw", job / raw);
+            System.out.printf("      %,.0f records/s = %.3f of raw%n", job, job / raw);
+
+            List<Map<String, Object>> levels = new ArrayList<>();
+            int level = 0;
+            for (double load : loads) {
+                level++;
+                System.out.printf("[3/3] latency at %.0f%% of job throughput (%,.0f records/s for %d s) ...%n",
+                        load * 100, load * job, seconds);
+                Map<String, Object> row = latency(traffic, "l" + level, load, load * job);
+                levels.add(row);
+                System.out.println("      " + row);
+            }
+            result.put("latency", levels);
+        }
+        // Broker, load generator and job together: an upper bound on the job's own footprint.
+        result.put("peakRssMb", ProcessMemory.peakRssMb());
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Json.mapper().writeValue(out.toFile(), result);
+            System.out.println("wrote " + out);
+        }
+        return 0;
+    }
+
+    private double throughput(BenchTraffic traffic) throws Exception {
+        Topics t = topics("tp");
+        try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), traffic, t.input)) {
+            producer.fill("tp", records, System.currentTimeMillis());
+        }
+        try (LatencyProbe scores = new LatencyProbe(kafka.bootstrapServers(), t.scores, "tp", true)) {
+            ScoringJobConfig config = config(t, "tp");
+            job(config, t, true).execute(environment(config), "bench-throughput");
+            int seen = scores.await(records, Duration.ofSeconds(60));
+            if (seen != records) {
+                throw new IllegalStateException("the job scored " + seen + " of " + records + " records");
+            }
+            return scores.outputRate();
+        }
+    }
+
+    private Map<String, Object> latency(BenchTraffic traffic, String phase, double load, double rate) throws Exception {
+        Topics t = topics(phase);
+        ScoringJobConfig config = config(t, phase);
+        StreamExecutionEnvironment env = environment(config);
+        job(config, t, false).build(env);
+        JobClient client = env.executeAsync("bench-latency-" + phase);
+        try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), traffic, t.input);
+             LatencyProbe warm = new LatencyProbe(kafka.bootstrapServers(), t.scores, phase + "w", false)) {
+            // Until the job has scored traffic, its start-up would count as latency.
+            long warmSent = producer.paced(phase + "w", Math.min(rate, 500), Duration.ofSeconds(3), 0);
+            if (warm.await(warmSent, Duration.ofSeconds(90)) < warmSent) {
+                throw new IllegalStateException("the job did not start scoring within 90 s");
+            }
+            try (LatencyProbe processed = new LatencyProbe(kafka.bootstrapServers(), t.scores, phase + "m", false);
+                 LatencyProbe committed = new LatencyProbe(kafka.bootstrapServers(), t.scores, phase + "m", true);
+                 LatencyProbe alerts = new LatencyProbe(kafka.bootstrapServers(), t.alerts, phase + "m", true)) {
+                long sent = producer.paced(phase + "m", rate, Duration.ofSeconds(seconds), ANOMALY_EVERY);
+                Duration drain = checkpointInterval.multipliedBy(3).plusSeconds(30);
+                committed.await(sent, drain);
+                processed.await(sent, Duration.ofSeconds(5));
+                alerts.await(sent / ANOMALY_EVERY, checkpointInterval.multipliedBy(2).plusSeconds(2));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("load", load);
+                row.put("offeredPerSecond", rate);
+                row.put("sent", sent);
+                row.put("scoreProcessed", processed.summary());
+                row.put("scoreCommitted", committed.summary());
+                row.put("alertCommitted", alerts.summary());
+                return row;
+            }
+        } finally {
+            client.cancel().get();
+        }
+    }
+
+    private static StreamExecutionEnvironment environment(ScoringJobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJobMain.configure(env, config);
+        // A failing task must fail the benchmark, not restart and blur the numbers.
+        env.configure(new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none"));
+        return env;
+    }
+
+    private static ScoringJob job(ScoringJobConfig config, Topics t, boolean bounded) {
+        return new ScoringJob(config, ScoringJobMain.records(config, bounded), KafkaRecords.modelUpdates(config, bounded),
+                KafkaRecords.<Alert>exactlyOnceJson(config, t.alerts, Alert::source),
+                KafkaRecords.<DeadLetter>exactlyOnceJson(config, t.dead, DeadLetter::origin),
+                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, t.scores, ScoredRecord::source),
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, t.updates + ".events", ModelEvent::modelId));
+    }
+
+    private ScoringJobConfig config(Topics t, String phase) throws IOException {
+        boolean events = ScoringInput.EVENT.equals(kind);
+        return ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
+                "--events-topic", events ? t.input : "", "--images-topic", events ? "" : t.input,
+                "--alerts-topic", t.alerts, "--dead-letter-topic", t.dead, "--scores-topic", t.scores,
+                "--model-updates-topic", t.updates, "--bundle", bundle.toString(),
+                "--checkpoint-interval", checkpointInterval.toString(), "--transaction-timeout", "PT2M",
+                "--parallelism", String.valueOf(parallelism), "--max-batch-size", String.valueOf(maxBatchSize),
+                "--max-batch-wait", maxBatchWait.toString(), "--metrics-port", String.valueOf(freePort()),
+                "--consumer-group", "bench-" + phase, "--transactional-id-prefix", "bench-" + phase);
+    }
+
+    private Topics topics(String phase) throws Exception {
+        Topics t = new Topics(phase + "-in", phase + "-scores", phase + "-alerts", phase + "-dead", phase + "-updates");
+        kafka.createTopics(parallelism, t.input, t.scores, t.alerts, t.dead, t.updates, t.updates + ".events");
+        return t;
+    }
+
+    private record Topics(String input, String scores, String alerts, String dead, String updates) {}
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

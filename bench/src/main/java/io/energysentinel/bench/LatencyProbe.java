@@ -1,0 +1,127 @@
+package io.energysentinel.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.energysentinel.contract.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads an output topic of the job (scores or alerts) on its own thread and records, for each output whose
+ * {@code recordId} starts with the phase's prefix, how long after the record's event time it could be
+ * read. {@code read_committed} gives what an exactly-once consumer sees (outputs become visible when the
+ * checkpoint commits the transaction); {@code read_uncommitted} gives the processing latency alone.
+ */
+final class LatencyProbe implements AutoCloseable {
+    private final KafkaConsumer<String, String> consumer;
+    private final String prefix;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private long[] latencies = new long[1 << 16];
+    private int count;
+    private long firstTimestamp = Long.MAX_VALUE;
+    private long lastTimestamp = Long.MIN_VALUE;
+
+    LatencyProbe(String bootstrapServers, String topic, String prefix, boolean readCommitted) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-probe-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        this.prefix = prefix;
+        consumer.subscribe(List.of(topic));
+        this.thread = new Thread(this::poll, "latency-probe-" + topic + (readCommitted ? "-committed" : "-uncommitted"));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void poll() {
+        while (running.get()) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(20))) {
+                long now = System.currentTimeMillis();
+                JsonNode node = parse(r.value());
+                if (node != null && node.path("recordId").asText().startsWith(prefix)) {
+                    record(now - node.path("eventTime").asLong(), r.timestamp());
+                }
+            }
+        }
+        consumer.close();
+    }
+
+    private synchronized void record(long latencyMs, long timestamp) {
+        if (count == latencies.length) {
+            latencies = Arrays.copyOf(latencies, count * 2);
+        }
+        latencies[count++] = latencyMs;
+        firstTimestamp = Math.min(firstTimestamp, timestamp);
+        lastTimestamp = Math.max(lastTimestamp, timestamp);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Outputs seen so far. */
+    synchronized int count() {
+        return count;
+    }
+
+    /** Waits until {@code expected} outputs arrived or {@code timeout} passed; returns the count. */
+    int await(long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return count();
+    }
+
+    /**
+     * Records per second between the first and last output's Kafka timestamp (the job's producer stamps
+     * them as it writes): throughput without the job's start-up.
+     */
+    synchronized double outputRate() {
+        return count < 2 || lastTimestamp <= firstTimestamp ? Double.NaN : (count - 1) * 1000.0 / (lastTimestamp - firstTimestamp);
+    }
+
+    /** Count and p50/p90/p99/max latency in milliseconds. */
+    synchronized Map<String, Object> summary() {
+        long[] sorted = Arrays.copyOf(latencies, count);
+        Arrays.sort(sorted);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", count);
+        out.put("p50Ms", percentile(sorted, 0.50));
+        out.put("p90Ms", percentile(sorted, 0.90));
+        out.put("p99Ms", percentile(sorted, 0.99));
+        out.put("maxMs", sorted.length == 0 ? null : sorted[sorted.length - 1]);
+        return out;
+    }
+
+    private static Long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(5000);
+    }
+}
