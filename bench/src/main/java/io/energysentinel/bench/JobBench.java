@@ -77,6 +77,7 @@ public final class JobBench implements Callable<Integer> {
     Path out;
 
     private EmbeddedKafkaCluster kafka;
+    private double brokerIntake;
 
     /** Runs the benchmark; see {@code --help}. */
     public static void main(String[] args) {
@@ -109,6 +110,7 @@ public final class JobBench implements Callable<Integer> {
             double job = throughput(traffic);
             result.put("jobRecordsPerSecond", job);
             result.put("jobOverRaw", job / raw);
+            result.put("brokerIntakeRecordsPerSecond", brokerIntake);
             System.out.printf("      %,.0f records/s = %.3f of raw%n", job, job / raw);
 
             List<Map<String, Object>> levels = new ArrayList<>();
@@ -136,7 +138,10 @@ public final class JobBench implements Callable<Integer> {
     private double throughput(BenchTraffic traffic) throws Exception {
         Topics t = topics("tp");
         try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), traffic, t.input)) {
+            long start = System.nanoTime();
             producer.fill("tp", records, System.currentTimeMillis());
+            brokerIntake = records / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("      broker took the %,d input records at %,.0f records/s%n", records, brokerIntake);
         }
         try (LatencyProbe scores = new LatencyProbe(kafka.bootstrapServers(), t.scores, "tp", true)) {
             ScoringJobConfig config = config(t, "tp");

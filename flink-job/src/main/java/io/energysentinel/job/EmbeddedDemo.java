@@ -104,8 +104,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
         ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", bundle.toString(), "--metrics-port", String.valueOf(metricsPort),
                 "--parallelism", String.valueOf(parallelism), "--max-batch-size", "64", "--quiet-records", "2");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        ScoringJobMain.configure(env, config);
         ModelUpdate announce = new ModelUpdate(manifest.modelId(), manifest.modelVersion(), bundle.toAbsolutePath().toUri().toString(),
                 manifest.onnx().sha256());
         DataGeneratorSource<ModelUpdate> updates = new DataGeneratorSource<>(i -> announce, 1, RateLimiterStrategy.noOp(),

@@ -30,10 +30,11 @@ public final class ScoringJobMain {
         job.execute(env, "energysentinel-scoring");
     }
 
-    /** Checkpointing (exactly-once sinks commit on checkpoints) and parallelism. */
+    /** Checkpointing (exactly-once sinks commit on checkpoints), parallelism and network buffer timeout. */
     public static void configure(StreamExecutionEnvironment env, ScoringJobConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.parallelism());
+        env.setBufferTimeout(config.bufferTimeout().toMillis());
     }
 
     /** Events and images from their topics as one stream of raw records. */
