@@ -38,6 +38,8 @@ final class TrainingOptions {
     double ceWeight;
     @Option(names = "--gen-weight", defaultValue = "1.0", description = "Weight of the contrastive term (default ${DEFAULT-VALUE}).")
     double genWeight;
+    @Option(names = "--cosine-decay", description = "Anneal the learning rate to zero along a half cosine over each phase's budget.")
+    boolean cosineDecay;
     @Option(names = "--spectral-norm", description = "Keep weights at spectral norm <= 1.")
     boolean spectralNorm;
 
@@ -48,6 +50,6 @@ final class TrainingOptions {
                 .optSgldSteps(sgldSteps).optSgldStepSize(sgldStepSize).optSgldNoise(sgldNoise).optSgldGradClamp(sgldGradClamp)
                 .optBufferSize(Math.max(buffer, batch)).optReinitProbability(reinit).optGradientClipNorm(clip)
                 .optPersistent(!contrastiveDivergence).optCrossEntropyWeight(ceWeight).optGenerativeWeight(genWeight)
-                .optSpectralNorm(spectralNorm).optDataRange(dataMin, dataMax).build();
+                .optSpectralNorm(spectralNorm).optCosineDecay(cosineDecay).optDataRange(dataMin, dataMax).build();
     }
 }

@@ -50,6 +50,8 @@ public final class PcdTrainer implements AutoCloseable {
     private final SgldSampler sampler;
     private long step;
     private double learningRate;
+    /** Share of the time budget used, set by {@link #train}; 0 when the loop is driven step by step. */
+    private double timeProgress;
     private int restores;
     private byte[] snapshot;
 
@@ -77,7 +79,7 @@ public final class PcdTrainer implements AutoCloseable {
         return step;
     }
 
-    /** Current learning rate (lowered after each divergence). */
+    /** Base learning rate (lowered after each divergence), before the schedule's factor. */
     public double learningRate() {
         return learningRate;
     }
@@ -100,8 +102,12 @@ public final class PcdTrainer implements AutoCloseable {
     public void train(Consumer<StepStats> progress) {
         long deadline = config.timeBudget().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.timeBudget().toNanos();
+        long start = System.nanoTime();
         snapshot = snapshotBytes();
         while (step < config.steps() && System.nanoTime() < deadline) {
+            if (!config.timeBudget().isZero()) {
+                timeProgress = (System.nanoTime() - start) / (double) config.timeBudget().toNanos();
+            }
             StepStats stats = trainStep();
             String diagnosis = guard.diagnose(stats);
             if (diagnosis != null) {
@@ -159,9 +165,12 @@ public final class PcdTrainer implements AutoCloseable {
                 eNeg = negEnergy.mean().getFloat();
             }
             double gradNorm = GradientClipping.clipByGlobalNorm(adam.parameters(), config.gradientClipNorm());
-            StepStats stats = new StepStats(current, loss, ePos, eNeg, ce, gradNorm, learningRate);
+            // Whichever budget (steps or time) is nearer its end drives the schedule.
+            double progress = Math.max(step / (double) config.steps(), timeProgress);
+            double stepLearningRate = learningRate * config.learningRateFactor(progress);
+            StepStats stats = new StepStats(current, loss, ePos, eNeg, ce, gradNorm, stepLearningRate);
             if (guard.diagnose(stats) == null) {
-                adam.step(learningRate);
+                adam.step(stepLearningRate);
                 if (spectralNorm != null) {
                     spectralNorm.apply();
                 }

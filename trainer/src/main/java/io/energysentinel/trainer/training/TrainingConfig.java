@@ -29,13 +29,14 @@ import java.util.Map;
  * @param seed random seed for the run
  * @param dataMin smallest valid input value
  * @param dataMax largest valid input value
+ * @param cosineDecay anneal the learning rate to zero over the budget along a half cosine
  */
 public record TrainingConfig(
         long steps, Duration timeBudget, int batchSize, double learningRate, double beta1, double beta2,
         double energyRegularization, int sgldSteps, double sgldStepSize, double sgldNoise, double sgldGradClamp,
         int bufferSize, double reinitProbability, double positiveNoise, double gradientClipNorm, boolean persistent,
         double crossEntropyWeight, double generativeWeight, boolean spectralNorm, long seed,
-        float dataMin, float dataMax) {
+        float dataMin, float dataMax, boolean cosineDecay) {
 
     public TrainingConfig {
         if (steps < 1 || batchSize < 1 || sgldSteps < 0 || bufferSize < batchSize || learningRate <= 0) {
@@ -47,6 +48,14 @@ public record TrainingConfig(
         }
     }
 
+    /**
+     * The share of the learning rate to use when {@code progress} (0 at the start, 1 at the end of the
+     * budget) of the run is done: 1 throughout without decay, else {@code (1 + cos(pi * progress)) / 2}.
+     */
+    public double learningRateFactor(double progress) {
+        return cosineDecay ? 0.5 * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, progress)))) : 1;
+    }
+
     /** The SGLD sampler these settings describe. */
     public SgldSampler sampler() {
         return new SgldSampler(sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, dataMin, dataMax);
@@ -56,7 +65,7 @@ public record TrainingConfig(
     public TrainingConfig withBudget(long newSteps, Duration newTimeBudget) {
         return new TrainingConfig(newSteps, newTimeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
                 sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
-                gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax);
+                gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax, cosineDecay);
     }
 
     /**
@@ -66,14 +75,14 @@ public record TrainingConfig(
     public TrainingConfig withGenerativeWeight(double newGenerativeWeight) {
         return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
                 sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
-                gradientClipNorm, persistent, crossEntropyWeight, newGenerativeWeight, spectralNorm, seed, dataMin, dataMax);
+                gradientClipNorm, persistent, crossEntropyWeight, newGenerativeWeight, spectralNorm, seed, dataMin, dataMax, cosineDecay);
     }
 
     /** The same settings with another seed. */
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
                 sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
-                gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, newSeed, dataMin, dataMax);
+                gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, newSeed, dataMin, dataMax, cosineDecay);
     }
 
     /** Settings as strings, for the bundle's provenance. */
@@ -99,6 +108,7 @@ public record TrainingConfig(
         m.put("generativeWeight", String.valueOf(generativeWeight));
         m.put("spectralNorm", String.valueOf(spectralNorm));
         m.put("seed", String.valueOf(seed));
+        m.put("cosineDecay", String.valueOf(cosineDecay));
         return m;
     }
 
@@ -131,6 +141,7 @@ public record TrainingConfig(
         private long seed = 1;
         private float dataMin;
         private float dataMax = 1f;
+        private boolean cosineDecay;
 
         public Builder optSteps(long v) { steps = v; return this; }
         public Builder optTimeBudget(Duration v) { timeBudget = v; return this; }
@@ -153,12 +164,13 @@ public record TrainingConfig(
         public Builder optSpectralNorm(boolean v) { spectralNorm = v; return this; }
         public Builder optSeed(long v) { seed = v; return this; }
         public Builder optDataRange(float min, float max) { dataMin = min; dataMax = max; return this; }
+        public Builder optCosineDecay(boolean v) { cosineDecay = v; return this; }
 
         /** The validated config. */
         public TrainingConfig build() {
             return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
                     sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
-                    gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax);
+                    gradientClipNorm, persistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax, cosineDecay);
         }
     }
 }

@@ -130,6 +130,24 @@ class PcdTrainerTest {
     }
 
     @Test
+    void cosineDecayAnnealsTheLearningRateOverTheStepBudget() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.CONV_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.CONV_EBM, spec(ModelKind.CONV_EBM, data), m, 8);
+            TrainingConfig decaying = TrainingConfig.builder().optSteps(4).optBatchSize(8).optBufferSize(64)
+                    .optSgldSteps(3).optLearningRate(1e-3).optSeed(17).optCosineDecay(true).build();
+            List<StepStats> stats = new ArrayList<>();
+            try (PcdTrainer trainer = new PcdTrainer(model, data, decaying, m, DivergenceGuard.defaults())) {
+                trainer.train(stats::add);
+            }
+            // Step k runs at progress (k - 1) / 4: factors 1, (1 + cos(pi/4)) / 2, 1/2, (1 + cos(3pi/4)) / 2.
+            assertThat(stats.stream().mapToDouble(StepStats::learningRate).toArray())
+                    .containsExactly(new double[] {1e-3, 0.853553e-3, 0.5e-3, 0.146447e-3}, within(1e-9));
+        }
+        assertThat(config(4).learningRateFactor(0.75)).as("no decay unless asked").isEqualTo(1.0);
+    }
+
+    @Test
     void divergenceRollsBackAndHalvesTheLearningRate() {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainingData data = data(ModelKind.CONV_EBM, 32);
