@@ -90,7 +90,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
         if (!Files.isRegularFile(bundle.resolve(BundleManifest.FILE_NAME))) {
             System.out.printf("No bundle at %s: training a JEM on Fashion-MNIST for %.1f minutes first.%n", bundle, trainMinutes);
             int rc = TrainerCli.run("train", "--kind", "jem", "--minutes", String.valueOf(trainMinutes), "--steps", "1000000",
-                    "--lr", "5e-4", "--sgld-steps", "10", "--background-share", "0", "--out", bundle.resolveSibling(bundle.getFileName() + "-run").toString(),
+                    "--lr", "1e-3", "--sgld-steps", "5", "--cosine-decay", "--background-share", "0", "--out", bundle.resolveSibling(bundle.getFileName() + "-run").toString(),
                     "--bundle", bundle.toString(), "--model-id", "fashion-jem-demo");
             if (rc != 0) {
                 return rc;
