@@ -1,0 +1,42 @@
+package io.energysentinel.alerts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.DeadLetterReason;
+
+/** Reads an alert from its JSON, or says why it cannot be used. */
+final class AlertParser {
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    /** An alert, or the dead letter that replaces it: exactly one is set. */
+    record Parsed(Alert alert, DeadLetter deadLetter) {}
+
+    private AlertParser() {}
+
+    /** Parses {@code json}; {@code origin} (topic/partition@offset) goes into a dead letter. */
+    static Parsed parse(String json, String origin, long now) {
+        if (json == null || json.isBlank()) {
+            return refused(DeadLetterReason.UNPARSEABLE, "empty record", origin, json, now);
+        }
+        Alert alert;
+        try {
+            alert = MAPPER.readValue(json, Alert.class);
+        } catch (JsonProcessingException e) {
+            return refused(DeadLetterReason.UNPARSEABLE, "not an alert: " + e.getOriginalMessage(), origin, json, now);
+        }
+        if (alert.source() == null || alert.source().isBlank() || alert.score() == null) {
+            return refused(DeadLetterReason.UNPARSEABLE, "alert without source or score", origin, json, now);
+        }
+        if (!Double.isFinite(alert.value()) || !Double.isFinite(alert.threshold()) || !Double.isFinite(alert.margin())) {
+            return refused(DeadLetterReason.NON_FINITE, "value, threshold and margin must be finite", origin, json, now);
+        }
+        return new Parsed(alert, null);
+    }
+
+    private static Parsed refused(DeadLetterReason reason, String detail, String origin, String payload, long now) {
+        return new Parsed(null, new DeadLetter(reason, detail, origin, payload, now));
+    }
+}

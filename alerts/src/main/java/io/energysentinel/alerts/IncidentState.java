@@ -1,0 +1,79 @@
+package io.energysentinel.alerts;
+
+import io.energysentinel.contract.records.Alert;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running aggregate of one source's session of alerts, kept in the session store.
+ *
+ * @param source the source
+ * @param firstAlertTime earliest alert event time
+ * @param lastAlertTime latest alert event time
+ * @param alerts number of alerts
+ * @param maxValue highest score
+ * @param maxMarginRatio highest relative margin
+ * @param scores distinct score ids, in order of appearance
+ * @param modelVersions distinct model versions, in order of appearance
+ * @param firstRecordId record behind the earliest alert
+ * @param latestRecordId record behind the latest alert
+ * @param severity severity under the policy
+ * @param newsworthy whether the last change is news for ops (opened, or severity rose); otherwise suppressed
+ */
+public record IncidentState(
+        String source, long firstAlertTime, long lastAlertTime, int alerts, double maxValue, double maxMarginRatio,
+        List<String> scores, List<String> modelVersions, String firstRecordId, String latestRecordId,
+        Severity severity, boolean newsworthy) {
+
+    /** The empty aggregate Kafka Streams starts a session from. */
+    static IncidentState empty() {
+        return new IncidentState(null, Long.MAX_VALUE, Long.MIN_VALUE, 0, Double.NEGATIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, List.of(), List.of(), null, null, null, false);
+    }
+
+    /** This aggregate with {@code alert} added. */
+    IncidentState add(Alert alert, SeverityPolicy policy) {
+        double ratio = SeverityPolicy.marginRatio(alert.margin(), alert.threshold());
+        boolean earlier = alert.eventTime() < firstAlertTime;
+        boolean later = alert.eventTime() >= lastAlertTime;
+        int count = alerts + 1;
+        double maxRatio = Math.max(maxMarginRatio, ratio);
+        Severity next = policy.classify(count, maxRatio);
+        boolean news = alerts == 0 || next.compareTo(severity) > 0;
+        return new IncidentState(alert.source(), Math.min(firstAlertTime, alert.eventTime()),
+                Math.max(lastAlertTime, alert.eventTime()), count, Math.max(maxValue, alert.value()), maxRatio,
+                union(scores, List.of(alert.score())), union(modelVersions, List.of(alert.modelVersion())),
+                earlier || firstRecordId == null ? alert.recordId() : firstRecordId,
+                later || latestRecordId == null ? alert.recordId() : latestRecordId, next, news);
+    }
+
+    /** Two sessions of one source joined by an alert that fell between them. */
+    IncidentState merge(IncidentState other, SeverityPolicy policy) {
+        if (other.alerts == 0) {
+            return this;
+        }
+        if (alerts == 0) {
+            return other;
+        }
+        IncidentState first = firstAlertTime <= other.firstAlertTime ? this : other;
+        IncidentState last = lastAlertTime >= other.lastAlertTime ? this : other;
+        int count = alerts + other.alerts;
+        double maxRatio = Math.max(maxMarginRatio, other.maxMarginRatio);
+        Severity merged = policy.classify(count, maxRatio);
+        Severity before = severity.compareTo(other.severity) >= 0 ? severity : other.severity;
+        return new IncidentState(source, first.firstAlertTime, last.lastAlertTime, count,
+                Math.max(maxValue, other.maxValue), maxRatio, union(scores, other.scores),
+                union(modelVersions, other.modelVersions), first.firstRecordId, last.latestRecordId, merged,
+                merged.compareTo(before) > 0);
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        for (String s : b) {
+            if (s != null && !out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return List.copyOf(out);
+    }
+}

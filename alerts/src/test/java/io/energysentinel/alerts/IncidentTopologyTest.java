@@ -1,0 +1,153 @@
+package io.energysentinel.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.DeadLetterReason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The incident topology on Kafka Streams' test driver: grouping, suppression, severity, muting, routing. */
+class IncidentTopologyTest {
+    private static final long SECOND = 1000;
+    private static final long GAP = 60 * SECOND;
+
+    @TempDir
+    Path stateDir;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, String> alerts;
+    private TestInputTopic<String, String> mutes;
+    private TestOutputTopic<String, String> incidents;
+    private TestOutputTopic<String, String> vision;
+    private TestOutputTopic<String, String> deadLetters;
+    private SimpleMeterRegistry registry;
+
+    @BeforeEach
+    void start() {
+        IncidentsConfig config = IncidentsConfig.fromArgs("--inactivity-gap", "PT60S", "--grace", "PT0S",
+                "--critical-alerts", "3", "--critical-margin-ratio", "1.0", "--route", "camera-=incidents.vision",
+                "--metrics-port", "0", "--state-dir", stateDir.toString());
+        registry = new SimpleMeterRegistry();
+        Properties props = IncidentsApp.properties(config);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        driver = new TopologyTestDriver(IncidentTopology.build(config, registry), props);
+        alerts = driver.createInputTopic(config.alertsTopic(), new StringSerializer(), new StringSerializer());
+        mutes = driver.createInputTopic(config.mutesTopic(), new StringSerializer(), new StringSerializer());
+        incidents = driver.createOutputTopic(config.incidentsTopic(), new StringDeserializer(), new StringDeserializer());
+        vision = driver.createOutputTopic("incidents.vision", new StringDeserializer(), new StringDeserializer());
+        deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new StringDeserializer(), new StringDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void repeatedAlertsMakeOneIncidentThatOpensEscalatesAndResolves() throws Exception {
+        send("host-1", 0, 1.2, 1.0);
+        send("host-1", 10 * SECOND, 1.3, 1.0);
+        send("host-1", 20 * SECOND, 1.1, 1.0); // third alert: critical
+        send("host-1", 30 * SECOND, 1.4, 1.0);
+        // Another source's alert inside host-1's gap moves stream time but must not end host-1's incident.
+        send("host-2", 30 * SECOND + GAP - SECOND, 1.2, 1.0);
+        List<Incident> early = read(incidents);
+        assertThat(early).extracting(Incident::source, Incident::status, Incident::severity).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("host-1", IncidentStatus.OPENED, Severity.WARNING),
+                org.assertj.core.groups.Tuple.tuple("host-1", IncidentStatus.ESCALATED, Severity.CRITICAL),
+                org.assertj.core.groups.Tuple.tuple("host-2", IncidentStatus.OPENED, Severity.WARNING));
+        assertThat(early.get(1).alerts()).isEqualTo(3);
+        assertThat(registry.counter("energysentinel.incidents.alerts.suppressed").count()).isEqualTo(2);
+
+        // Past host-1's last alert + gap: it ends, with everything it grouped.
+        send("host-2", 30 * SECOND + GAP + SECOND, 1.2, 1.0);
+        List<Incident> later = read(incidents);
+        Incident resolved = later.stream().filter(i -> i.status() == IncidentStatus.RESOLVED).findFirst().orElseThrow();
+        assertThat(resolved.source()).isEqualTo("host-1");
+        assertThat(resolved.incidentId()).isEqualTo(early.get(0).incidentId()).isEqualTo("host-1@0");
+        assertThat(resolved.alerts()).isEqualTo(4);
+        assertThat(resolved.lastAlertTime()).isEqualTo(30 * SECOND);
+        assertThat(resolved.maxValue()).isEqualTo(1.4);
+        assertThat(resolved.firstRecordId()).isEqualTo("host-1-0");
+        assertThat(resolved.latestRecordId()).isEqualTo("host-1-" + 30 * SECOND);
+    }
+
+    @Test
+    void oneAlertFarAboveItsThresholdOpensACriticalIncident() throws Exception {
+        send("host-3", 0, 250.0, 100.0); // margin 150 = 1.5 x |threshold|
+        assertThat(read(incidents)).singleElement().satisfies(i -> {
+            assertThat(i.status()).isEqualTo(IncidentStatus.OPENED);
+            assertThat(i.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(i.maxMarginRatio()).isEqualTo(1.5);
+        });
+    }
+
+    @Test
+    void incidentsGoToTheTopicOfTheLongestMatchingPrefix() throws Exception {
+        send("camera-7", 0, 1.2, 1.0);
+        send("host-4", SECOND, 1.2, 1.0);
+        assertThat(read(vision)).extracting(Incident::source).containsExactly("camera-7");
+        assertThat(read(incidents)).extracting(Incident::source).containsExactly("host-4");
+    }
+
+    @Test
+    void mutedSourcesRaiseNoIncidentUntilTheMuteEnds() throws Exception {
+        mutes.pipeInput("host-9", Json.compact().writeValueAsString(new Mute(100 * SECOND, "disk swap")), Instant.ofEpochMilli(0));
+        send("host-9", 50 * SECOND, 5.0, 1.0);
+        assertThat(read(incidents)).isEmpty();
+        assertThat(registry.counter("energysentinel.incidents.alerts.muted").count()).isEqualTo(1);
+
+        send("host-9", 150 * SECOND, 1.2, 1.0);
+        assertThat(read(incidents)).extracting(Incident::status).containsExactly(IncidentStatus.OPENED);
+    }
+
+    @Test
+    void unreadableAlertsGoToTheDeadLetterTopicWithTheReasonAndTheRestGoesOn() throws Exception {
+        alerts.pipeInput("x", "{not json", Instant.ofEpochMilli(0));
+        alerts.pipeInput("x", "{\"recordId\":\"r\",\"score\":\"energy\",\"value\":1.0}", Instant.ofEpochMilli(0));
+        alerts.pipeInput("x", "{\"recordId\":\"r\",\"source\":\"host-5\",\"eventTime\":0,\"score\":\"energy\",\"value\":\"NaN\","
+                + "\"threshold\":1.0,\"margin\":0.1,\"modelId\":\"m\",\"modelVersion\":\"v1\",\"detectedAt\":0}", Instant.ofEpochMilli(0));
+        send("host-5", SECOND, 1.2, 1.0);
+
+        List<DeadLetter> dead = deadLetters.readValuesToList().stream().map(v -> parse(v, DeadLetter.class)).toList();
+        assertThat(dead).extracting(DeadLetter::reason).containsExactly(
+                DeadLetterReason.UNPARSEABLE, DeadLetterReason.UNPARSEABLE, DeadLetterReason.NON_FINITE);
+        assertThat(dead.get(0).origin()).isEqualTo("energysentinel.alerts/0@0");
+        assertThat(dead.get(0).payload()).isEqualTo("{not json");
+        assertThat(registry.counter("energysentinel.incidents.dead.letters", "reason", "UNPARSEABLE").count()).isEqualTo(2);
+        assertThat(read(incidents)).extracting(Incident::source).containsExactly("host-5");
+    }
+
+    private void send(String source, long eventTime, double value, double threshold) throws Exception {
+        Alert alert = new Alert(source + "-" + eventTime, source, eventTime, "energy", value, threshold, value - threshold,
+                "model", "v1", eventTime + 5);
+        alerts.pipeInput(source, Json.compact().writeValueAsString(alert), Instant.ofEpochMilli(eventTime));
+    }
+
+    private static List<Incident> read(TestOutputTopic<String, String> topic) {
+        return topic.readValuesToList().stream().map(v -> parse(v, Incident.class)).toList();
+    }
+
+    private static <T> T parse(String json, Class<T> type) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (Exception e) {
+            throw new AssertionError("unreadable output " + json, e);
+        }
+    }
+}
