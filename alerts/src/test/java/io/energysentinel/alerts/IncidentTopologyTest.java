@@ -6,7 +6,9 @@ import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.DeadLetterReason;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.energysentinel.testing.DeployedQueries;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -35,14 +37,14 @@ class IncidentTopologyTest {
     private TestOutputTopic<String, String> incidents;
     private TestOutputTopic<String, String> vision;
     private TestOutputTopic<String, String> deadLetters;
-    private SimpleMeterRegistry registry;
+    private PrometheusMeterRegistry registry;
 
     @BeforeEach
     void start() {
         IncidentsConfig config = IncidentsConfig.fromArgs("--inactivity-gap", "PT60S", "--grace", "PT0S",
                 "--critical-alerts", "3", "--critical-margin-ratio", "1.0", "--route", "camera-=incidents.vision",
                 "--metrics-port", "0", "--state-dir", stateDir.toString());
-        registry = new SimpleMeterRegistry();
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Properties props = IncidentsApp.properties(config);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         driver = new TopologyTestDriver(IncidentTopology.build(config, registry), props);
@@ -56,6 +58,7 @@ class IncidentTopologyTest {
     @AfterEach
     void stop() {
         driver.close();
+        registry.close();
     }
 
     @Test
@@ -131,6 +134,18 @@ class IncidentTopologyTest {
         assertThat(dead.get(0).payload()).isEqualTo("{not json");
         assertThat(registry.counter("energysentinel.incidents.dead.letters", "reason", "UNPARSEABLE").count()).isEqualTo(2);
         assertThat(read(incidents)).extracting(Incident::source).containsExactly("host-5");
+    }
+
+    @Test
+    void everyIncidentMetricTheRulesAndDashboardsQueryIsExported() throws Exception {
+        mutes.pipeInput("host-8", Json.compact().writeValueAsString(new Mute(10 * SECOND, "test")), Instant.ofEpochMilli(0));
+        send("host-8", 0, 1.2, 1.0);
+        send("host-7", 0, 1.2, 1.0);
+        send("host-7", SECOND, 1.2, 1.0);
+        alerts.pipeInput("x", "{not json", Instant.ofEpochMilli(SECOND));
+
+        assertThat(DeployedQueries.metricNames("energysentinel_incidents")).isNotEmpty()
+                .isSubsetOf(DeployedQueries.exported(registry.scrape()));
     }
 
     private void send(String source, long eventTime, double value, double threshold) throws Exception {

@@ -10,6 +10,7 @@ import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import org.apache.flink.api.connector.source.Source;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -19,7 +20,11 @@ public final class ScoringJobMain {
 
     /** Runs the job with flags as documented in the README. */
     public static void main(String[] args) throws Exception {
-        ScoringJobConfig config = ScoringJobConfig.fromArgs(args);
+        Optional<ScoringJobConfig> parsed = ScoringJobConfig.fromCommandLine(args);
+        if (parsed.isEmpty()) {
+            return;
+        }
+        ScoringJobConfig config = parsed.get();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
         ScoringJob job = new ScoringJob(config, records(config, false), KafkaRecords.modelUpdates(config, false),

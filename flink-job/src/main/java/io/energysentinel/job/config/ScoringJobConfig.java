@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -90,8 +91,31 @@ public record ScoringJobConfig(
         return flags.toConfig();
     }
 
+    /**
+     * Parses a command line for a {@code main}: prints usage and returns empty for {@code --help}, or prints
+     * the problem and usage to stderr and throws for bad options.
+     *
+     * @throws CommandLine.ParameterException on a missing or malformed option
+     */
+    public static Optional<ScoringJobConfig> fromCommandLine(String... args) {
+        Flags flags = new Flags();
+        CommandLine cli = new CommandLine(flags);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println(e.getMessage());
+            cli.usage(System.err);
+            throw e;
+        }
+        if (CommandLine.printHelpIfRequested(cli.getParseResult())) {
+            return Optional.empty();
+        }
+        return Optional.of(flags.toConfig());
+    }
+
     /** The flags; defaults are the documented ones (README lists them). */
-    @CommandLine.Command(name = "scoring-job")
+    @CommandLine.Command(name = "scoring-job", mixinStandardHelpOptions = true,
+            description = "The EnergySentinel scoring job: Kafka in, micro-batched ONNX Runtime scoring, alerts out.")
     static final class Flags {
         @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092") String bootstrapServers;
         @Option(names = "--events-topic", defaultValue = "energysentinel.events") String eventsTopic;
