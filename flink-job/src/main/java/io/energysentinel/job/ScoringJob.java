@@ -11,12 +11,18 @@ import io.energysentinel.job.functions.ParseRecords;
 import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
+import io.energysentinel.job.retrain.AsyncRetrainer;
+import io.energysentinel.job.retrain.NormalReservoir;
+import io.energysentinel.job.retrain.NormalSample;
+import io.energysentinel.job.retrain.RetrainRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -34,6 +40,10 @@ public final class ScoringJob {
     public static final String PARSE_UID = "parse-records";
     public static final String SCORER_UID = "micro-batch-scorer";
     public static final String ALERTER_UID = "episode-alerter";
+    public static final String RESERVOIR_UID = "normal-reservoir";
+    public static final String RETRAINER_UID = "retrainer";
+    /** Longest one retraining may take before it is abandoned (the serving model stays). */
+    static final Duration RETRAIN_TIMEOUT = Duration.ofMinutes(30);
 
     private final ScoringJobConfig config;
     private final List<Source<RawRecord, ?, ?>> records;
@@ -42,6 +52,7 @@ public final class ScoringJob {
     private final Sink<DeadLetter> deadLetters;
     private final Sink<ScoredRecord> scores;
     private final Sink<ModelEvent> modelEvents;
+    private final Sink<ModelUpdate> retrainedModels;
 
     /**
      * @param records sources of raw event and image records (e.g. one per topic), unioned
@@ -53,6 +64,12 @@ public final class ScoringJob {
      */
     public ScoringJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, Source<ModelUpdate, ?, ?> modelUpdates,
                       Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoredRecord> scores, Sink<ModelEvent> modelEvents) {
+        this(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, null);
+    }
+
+    private ScoringJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, Source<ModelUpdate, ?, ?> modelUpdates,
+                       Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoredRecord> scores, Sink<ModelEvent> modelEvents,
+                       Sink<ModelUpdate> retrainedModels) {
         this.config = Objects.requireNonNull(config);
         this.records = List.copyOf(records);
         if (this.records.isEmpty()) {
@@ -63,6 +80,18 @@ public final class ScoringJob {
         this.deadLetters = Objects.requireNonNull(deadLetters);
         this.scores = scores;
         this.modelEvents = modelEvents;
+        this.retrainedModels = retrainedModels;
+    }
+
+    /**
+     * This job, with models retrained on the events it judged normal announced to {@code sink}, which should
+     * reach the model-updates source so the job swaps them in. Needs {@code --retrain-interval}.
+     */
+    public ScoringJob announceRetrainedModelsTo(Sink<ModelUpdate> sink) {
+        if (!config.retrainingEnabled()) {
+            throw new IllegalStateException("retraining is off: set --retrain-interval and --retrain-dir");
+        }
+        return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, Objects.requireNonNull(sink));
     }
 
     /** Adds the topology to {@code env}. */
@@ -103,6 +132,16 @@ public final class ScoringJob {
         }
         if (modelEvents != null) {
             scored.getSideOutput(MicroBatchScorer.MODEL_EVENTS).sinkTo(modelEvents).uid("model-events-sink").name("model-events-sink");
+        }
+        if (retrainedModels != null) {
+            DataStream<RetrainRequest> requests = scored.getSideOutput(MicroBatchScorer.NORMAL_SAMPLES)
+                    .keyBy(NormalSample::modelId)
+                    .process(new NormalReservoir(config.retrainInterval().toMillis(), config.retrainReservoir(), config.retrainMinRows()))
+                    .uid(RESERVOIR_UID).name(RESERVOIR_UID);
+            // One retraining at a time per subtask; the async operator keeps the mailbox free meanwhile.
+            AsyncDataStream.unorderedWait(requests, new AsyncRetrainer(config), RETRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, 1)
+                    .uid(RETRAINER_UID).name(RETRAINER_UID)
+                    .sinkTo(retrainedModels).uid("retrained-models-sink").name("retrained-models-sink");
         }
     }
 

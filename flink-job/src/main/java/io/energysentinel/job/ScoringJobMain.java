@@ -2,6 +2,7 @@ package io.energysentinel.job;
 
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.io.KafkaRecords;
@@ -32,6 +33,11 @@ public final class ScoringJobMain {
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
                 config.publishScores() ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source) : null,
                 KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelUpdatesTopic() + ".events", ModelEvent::modelId));
+        if (config.retrainingEnabled()) {
+            // Retrained models are announced on the topic the job reads its model updates from.
+            job = job.announceRetrainedModelsTo(
+                    KafkaRecords.<ModelUpdate>exactlyOnceJson(config, config.modelUpdatesTopic(), ModelUpdate::modelId));
+        }
         job.execute(env, "energysentinel-scoring");
     }
 

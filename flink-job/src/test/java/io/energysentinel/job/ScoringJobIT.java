@@ -8,6 +8,7 @@ import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ScoredRecord;
@@ -189,6 +190,63 @@ class ScoringJobIT {
         }
     }
 
+    @Test
+    void retrainsOnEventsItJudgedNormalAndSwapsTheNewModelInWithoutRestart() throws Exception {
+        String events = "rt-events";
+        String scores = "rt-scores";
+        String updates = "rt-updates";
+        kafka.createTopics(2, events, scores, updates, updates + ".events", "rt-alerts", "rt-dead");
+        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
+                "--events-topic", events, "--images-topic", "", "--alerts-topic", "rt-alerts", "--dead-letter-topic", "rt-dead",
+                "--scores-topic", scores, "--model-updates-topic", updates, "--bundle", dir.resolve("v1").toString(),
+                "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
+                "--metrics-port", "0", "--consumer-group", "rt-" + System.nanoTime(),
+                "--retrain-interval", "PT3S", "--retrain-dir", dir.resolve("retrained").toString(),
+                "--retrain-min-rows", "1000", "--retrain-steps", "60");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJobMain.configure(env, config);
+        env.configure(new org.apache.flink.configuration.Configuration()
+                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
+        new ScoringJob(config, ScoringJobMain.records(config, false), KafkaRecords.modelUpdates(config, false),
+                KafkaRecords.<Alert>exactlyOnceJson(config, "rt-alerts", Alert::source),
+                KafkaRecords.<DeadLetter>exactlyOnceJson(config, "rt-dead", DeadLetter::origin),
+                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, scores, ScoredRecord::source),
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, updates + ".events", ModelEvent::modelId))
+                .announceRetrainedModelsTo(KafkaRecords.<ModelUpdate>exactlyOnceJson(config, updates, ModelUpdate::modelId))
+                .build(env);
+        var job = env.executeAsync("retrain-it");
+        try {
+            List<Event> traffic = TestBundles.normalEvents(700, 3, 44);
+            kafka.send(events, asRecords(traffic.subList(0, 1500)));
+            // The reservoir requests a retraining 3 s after its first normal event; the new bundle is announced on
+            // the model-updates topic the job itself reads, and every scorer subtask verifies and swaps it in.
+            List<ModelEvent> swaps = List.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (swaps.size() < 2 && System.nanoTime() < deadline) {
+                swaps = kafka.readCommitted(updates + ".events", 2, Duration.ofSeconds(5), Duration.ofMillis(200)).stream()
+                        .map(json -> parseJson(json, ModelEvent.class)).filter(e -> e.modelVersion().endsWith("-retrained")).toList();
+            }
+            assertThat(swaps).hasSize(2).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(ModelEvent.ACCEPTED));
+            String retrained = swaps.get(0).modelVersion();
+            assertThat(MetricsEndpoint.scrape()).contains("energysentinel_retrains_total{outcome=\"trained\"} 1.0");
+
+            kafka.send(events, asRecords(traffic.subList(1500, 1510)));
+            Set<String> last = traffic.subList(1500, 1510).stream().map(Event::id).collect(Collectors.toSet());
+            assertThat(read(scores, 1510, ScoredRecord.class)).filteredOn(s -> last.contains(s.recordId()))
+                    .hasSize(10).allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo(retrained));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static <T> T parseJson(String json, Class<T> type) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw new AssertionError("unreadable output " + json, e);
+        }
+    }
+
     private static List<Map.Entry<String, String>> asRecords(List<Event> events) throws IOException {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Event e : events) {
@@ -227,11 +285,7 @@ class ScoringJobIT {
     private static <T> List<T> read(String topic, int expected, Class<T> type) {
         List<T> out = new ArrayList<>();
         for (String json : kafka.readCommitted(topic, expected, Duration.ofSeconds(30), Duration.ofSeconds(2))) {
-            try {
-                out.add(Json.compact().readValue(json, type));
-            } catch (IOException e) {
-                throw new AssertionError("unreadable " + topic + " record: " + json, e);
-            }
+            out.add(parseJson(json, type));
         }
         return out;
     }

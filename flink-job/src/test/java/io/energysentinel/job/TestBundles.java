@@ -5,14 +5,10 @@ import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.trainer.data.LabelledEvent;
 import io.energysentinel.trainer.data.SyntheticEventStream;
-import io.energysentinel.trainer.export.BundleRequest;
-import io.energysentinel.trainer.export.BundleWriter;
-import io.energysentinel.trainer.export.Provenance;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /** Real event-model bundles for job tests: an MLP energy net trained briefly on synthetic normal metrics. */
 final class TestBundles {
@@ -36,9 +32,7 @@ final class TestBundles {
                     .optLearningRate(5e-4).optDataRange(-6f, 6f).optSeed(seed).build();
             EventTraining.Result r = EventTraining.train(SyntheticEventStream.FEATURES, rows, 32, config,
                     dir.resolve("run-" + version), m, false);
-            return BundleWriter.write(new BundleRequest(r.model(), "events-mlp", version, r.calibration(), r.check(), 0.01,
-                    Map.of(), Provenance.of(r.standardised().fingerprint(), "synthetic normal events", seed, 150, config.asMap()),
-                    r.featureNames(), -3.4e38, 3.4e38, null), dir.resolve(version), m);
+            return EventTraining.writeBundle(r, "events-mlp", version, 0.01, config, dir.resolve(version), m);
         }
     }
 

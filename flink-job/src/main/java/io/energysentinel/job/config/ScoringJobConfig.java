@@ -38,13 +38,20 @@ import picocli.CommandLine.Option;
  * @param parallelism job parallelism
  * @param bufferTimeout longest a record waits in a network buffer before it is sent on (Flink's default,
  *     100 ms, is tuned for throughput; alerts want less)
+ * @param retrainInterval how often an event model is retrained on events it judged normal; zero = never
+ * @param retrainDir where retrained bundles are written (a path every TaskManager can read)
+ * @param retrainMinRows fewest normal events a retraining needs (at least 1,000: 10% calibrate the threshold and
+ *     10% check it, 100 each at least); fewer and the interval passes without one
+ * @param retrainReservoir normal events kept per interval, a uniform sample of all seen (reservoir sampling)
+ * @param retrainSteps PCD steps per retraining
  */
 public record ScoringJobConfig(
         String bootstrapServers, String eventsTopic, String imagesTopic, String modelUpdatesTopic, String alertsTopic,
         String scoresTopic, String deadLetterTopic, String consumerGroup, String transactionalIdPrefix,
         Duration transactionTimeout, String bundle, String score, int maxBatchSize, Duration maxBatchWait, int shards,
         int quietRecordsToClose, int maxImageBytes, Duration maxOutOfOrderness, ExecutionProvider provider,
-        int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout)
+        int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
+        Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -66,6 +73,18 @@ public record ScoringJobConfig(
                 "transaction-timeout must be positive and at most the broker's 15 min transaction.max.timeout.ms");
         require(transactionTimeout.compareTo(checkpointInterval) > 0, "transaction-timeout must exceed checkpoint-interval");
         require(!transactionalIdPrefix.isBlank(), "transactional-id-prefix must not be blank");
+        require(!retrainInterval.isNegative(), "retrain-interval must not be negative");
+        if (!retrainInterval.isZero()) {
+            require(retrainDir != null && !retrainDir.isBlank(), "retraining needs --retrain-dir");
+            require(retrainMinRows >= 1000, "retrain-min-rows must be >= 1000 (10% and 10% are held out, 100 each at least)");
+            require(retrainReservoir >= retrainMinRows, "retrain-reservoir must be >= retrain-min-rows");
+            require(retrainSteps >= 1, "retrain-steps must be >= 1");
+        }
+    }
+
+    /** Whether the job retrains event models on the events it judged normal. */
+    public boolean retrainingEnabled() {
+        return !retrainInterval.isZero();
     }
 
     private static void require(boolean ok, String message) {
@@ -141,12 +160,18 @@ public record ScoringJobConfig(
         @Option(names = "--checkpoint-interval", defaultValue = "PT10S") Duration checkpointInterval;
         @Option(names = "--parallelism", defaultValue = "1") int parallelism;
         @Option(names = "--buffer-timeout", defaultValue = "PT0.01S") Duration bufferTimeout;
+        @Option(names = "--retrain-interval", defaultValue = "PT0S") Duration retrainInterval;
+        @Option(names = "--retrain-dir", defaultValue = "") String retrainDir;
+        @Option(names = "--retrain-min-rows", defaultValue = "1000") int retrainMinRows;
+        @Option(names = "--retrain-reservoir", defaultValue = "20000") int retrainReservoir;
+        @Option(names = "--retrain-steps", defaultValue = "500") int retrainSteps;
 
         ScoringJobConfig toConfig() {
             return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
                     deadLetterTopic, consumerGroup, transactionalIdPrefix, transactionTimeout, bundle.toString(), score, maxBatchSize,
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
-                    metricsPort, checkpointInterval, parallelism, bufferTimeout);
+                    metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
+                    retrainReservoir, retrainSteps);
         }
     }
 }

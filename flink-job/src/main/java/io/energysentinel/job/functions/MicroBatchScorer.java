@@ -17,6 +17,7 @@ import io.energysentinel.job.metrics.ScoringMetrics;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.model.SharedBundles;
+import io.energysentinel.job.retrain.NormalSample;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Integer, ScoringInput, ModelUpdate, ScoredRecord> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchScorer.class);
+    /** Side output of events judged normal, for retraining; only when retraining is on. */
+    public static final OutputTag<NormalSample> NORMAL_SAMPLES = new OutputTag<>("normal-samples") { };
     /** Side output of model swap outcomes. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS = new OutputTag<>("model-events") { };
     /** Broadcast state: the last accepted model update, under key {@link #CURRENT}. */
@@ -169,8 +172,13 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         metrics.batch(valid.get(0).kind(), bundle.scorer().providerInUse().name(), version, valid.size(),
                 Duration.ofNanos(System.nanoTime() - start));
         double threshold = bundle.threshold(score).threshold();
+        List<String> featureNames = bundle.manifest().input().featureNames();
+        boolean sampleNormal = config.retrainingEnabled() && !featureNames.isEmpty();
         for (int i = 0; i < valid.size(); i++) {
             ScoringInput in = valid.get(i);
+            if (sampleNormal && values[i] <= threshold) {
+                ctx.output(NORMAL_SAMPLES, new NormalSample(bundle.manifest().modelId(), featureNames, inputs.get(i)));
+            }
             metrics.score(in.source(), score.id(), version, values[i]);
             metrics.lag(in.kind(), in.eventTime());
             out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), score.id(), values[i], threshold,

@@ -108,6 +108,11 @@ public final class ScoringMetrics {
         }).set(1.0);
     }
 
+    /** A retraining run on data judged normal ended: {@code trained}, {@code failed} or {@code timed_out}. */
+    public void retrain(String outcome) {
+        Counter.builder(MetricNames.RETRAINS).tags(MetricNames.OUTCOME, outcome).register(registry).increment();
+    }
+
     /** A model swap attempt. */
     public void swap(String outcome, String modelVersion) {
         Counter.builder(MetricNames.MODEL_SWAPS).tags(MetricNames.OUTCOME, outcome, MetricNames.MODEL_VERSION, modelVersion)

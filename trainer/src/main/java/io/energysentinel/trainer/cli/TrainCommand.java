@@ -2,25 +2,25 @@ package io.energysentinel.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.trainer.data.DataLocator;
 import io.energysentinel.trainer.data.FashionMnist;
 import io.energysentinel.trainer.data.ImageDataset;
 import io.energysentinel.trainer.data.MnistDigitsJson;
 import io.energysentinel.trainer.evaluation.ImageEvaluation;
-import io.energysentinel.trainer.pipeline.EventTraining;
-import io.energysentinel.trainer.pipeline.ImageTraining;
-import io.energysentinel.trainer.pipeline.ImageTrainingPlan;
-import io.energysentinel.contract.ScoreName;
-import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.trainer.export.BundleRequest;
 import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
+import io.energysentinel.trainer.pipeline.EventTraining;
+import io.energysentinel.trainer.pipeline.ImageTraining;
+import io.energysentinel.trainer.pipeline.ImageTrainingPlan;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,11 +84,8 @@ final class TrainCommand implements Callable<Integer> {
                 EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), out, manager, !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
                 if (bundle != null) {
-                    BundleManifest m = BundleWriter.write(new BundleRequest(r.model(), id("events-mlp"), version(),
-                            r.calibration(), r.check(), targetFpr, Map.of(),
-                            Provenance.of(r.standardised().fingerprint(), r.standardised().name(), training.seed, r.stepsTaken(),
-                                    training.toConfig(-6f, 6f).asMap()),
-                            r.featureNames(), -3.4e38, 3.4e38, null), bundle, manager);
+                    BundleManifest m = EventTraining.writeBundle(r, id("events-mlp"), version(), targetFpr,
+                            training.toConfig(-6f, 6f), bundle, manager);
                     printBundle(m, bundle);
                 }
                 return 0;

@@ -4,10 +4,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.trainer.data.CsvEventReader;
 import io.energysentinel.trainer.data.EventColumns;
 import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.trainer.data.JsonLinesEventReader;
+import io.energysentinel.trainer.export.BundleRequest;
+import io.energysentinel.trainer.export.BundleWriter;
+import io.energysentinel.trainer.export.Provenance;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.LayerSpec;
 import io.energysentinel.trainer.model.NetworkBuilder;
@@ -134,5 +138,25 @@ public final class EventTraining {
             }
         }
         return out;
+    }
+
+    /**
+     * Writes {@code result} as a bundle into {@code dir}: thresholds calibrated on its held-out normal rows at
+     * {@code targetFpr}, the FPR reached on the second held-out set, golden vectors, provenance.
+     */
+    public static BundleManifest writeBundle(Result result, String modelId, String modelVersion, double targetFpr,
+                                             TrainingConfig config, Path dir, NDManager manager) {
+        return BundleWriter.write(new BundleRequest(result.model(), modelId, modelVersion, result.calibration(), result.check(),
+                targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(), config.seed(),
+                        result.stepsTaken(), config.asMap()),
+                result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
+    }
+
+    /**
+     * The training settings the event MLP is fitted with: SGLD in standardised coordinates clamped to
+     * [-6, 6], with smaller, unclamped steps than the image models use.
+     */
+    public static TrainingConfig.Builder defaults() {
+        return TrainingConfig.builder().optSgldSteps(10).optSgldStepSize(0.1).optSgldGradClamp(0).optDataRange(-6f, 6f);
     }
 }

@@ -3,6 +3,7 @@ package io.energysentinel.trainer.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -123,6 +124,10 @@ public final class PcdTrainer implements AutoCloseable {
 
     /** One optimiser step. Public so tests and benchmarks can drive the loop. */
     public StepStats trainStep() {
+        // PyTorch's grad mode is per thread, and DJL switches it off only on the thread that loaded the engine.
+        // On any other thread (the scoring job retrains on one of its own) it is on, and Adam's in-place
+        // parameter update would fail as an in-place operation on a leaf that requires grad.
+        JniUtils.setGradMode(false);
         long current = step + 1;
         // Seeded by (seed, step): a resumed run draws exactly what the uninterrupted run drew. After a
         // rollback the retry draws differently, so a step that diverged on its draw is not replayed as is.

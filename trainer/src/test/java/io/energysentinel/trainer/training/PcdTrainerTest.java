@@ -12,6 +12,7 @@ import io.energysentinel.trainer.model.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,28 @@ class PcdTrainerTest {
                         assertThat(p.getArray().hasGradient()).as(p.getName()).isTrue());
                 assertThat(firstWeight(model)).as("the update still reached the weights").isNotEqualTo(before);
             }
+        }
+    }
+
+    @Test
+    void trainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.MLP_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.MLP_EBM, spec(ModelKind.MLP_EBM, data), m, 9);
+            float[] before = firstWeight(model);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            // A fresh thread starts with PyTorch's grad mode on, as the scoring job's retraining thread does.
+            Thread worker = new Thread(() -> {
+                try (PcdTrainer trainer = new PcdTrainer(model, data, config(2), m, DivergenceGuard.defaults())) {
+                    trainer.train(s -> { });
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            worker.start();
+            worker.join();
+            assertThat(failure.get()).isNull();
+            assertThat(firstWeight(model)).isNotEqualTo(before);
         }
     }
 

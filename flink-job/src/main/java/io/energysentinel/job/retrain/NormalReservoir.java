@@ -1,0 +1,97 @@
+package io.energysentinel.job.retrain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps, per model line, a uniform sample of at most {@code capacity} of the normal events seen since the
+ * last request (reservoir sampling), and every {@code interval} of processing time turns it into a
+ * {@link RetrainRequest} if it holds at least {@code minRows}; then starts afresh, so each model is fitted on
+ * the latest interval's data. State is keyed and checkpointed.
+ */
+public final class NormalReservoir extends KeyedProcessFunction<String, NormalSample, RetrainRequest> {
+    private static final long serialVersionUID = 1L;
+
+    private final long intervalMillis;
+    private final int capacity;
+    private final int minRows;
+    private transient MapState<Integer, float[]> rows;
+    private transient ValueState<Long> seen;
+    private transient ValueState<List<String>> featureNames;
+    private transient ValueState<Long> timer;
+
+    /** A reservoir of {@code capacity} rows emitting every {@code intervalMillis} once it has {@code minRows}. */
+    public NormalReservoir(long intervalMillis, int capacity, int minRows) {
+        if (intervalMillis <= 0 || minRows < 1 || capacity < minRows) {
+            throw new IllegalArgumentException("need interval > 0 and capacity >= minRows >= 1");
+        }
+        this.intervalMillis = intervalMillis;
+        this.capacity = capacity;
+        this.minRows = minRows;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        rows = getRuntimeContext().getMapState(new MapStateDescriptor<>("rows", Types.INT,
+                PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+        seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.LONG));
+        featureNames = getRuntimeContext().getState(new ValueStateDescriptor<>("feature-names", Types.LIST(Types.STRING)));
+        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+    }
+
+    @Override
+    public void processElement(NormalSample sample, Context ctx, Collector<RetrainRequest> out) throws Exception {
+        if (!sample.featureNames().equals(featureNames.value())) {
+            // A swapped-in model with other features: rows of the old layout cannot train it.
+            clear();
+            featureNames.update(new ArrayList<>(sample.featureNames()));
+        }
+        long n = seen.value() == null ? 0 : seen.value();
+        if (n < capacity) {
+            rows.put((int) n, sample.values());
+        } else {
+            long j = ThreadLocalRandom.current().nextLong(n + 1);
+            if (j < capacity) {
+                rows.put((int) j, sample.values());
+            }
+        }
+        seen.update(n + 1);
+        if (timer.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + intervalMillis;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            timer.update(at);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetrainRequest> out) throws Exception {
+        timer.clear();
+        long n = seen.value() == null ? 0 : seen.value();
+        int size = (int) Math.min(n, capacity);
+        if (size < minRows) {
+            // Too few normal events this interval: keep collecting; the next event starts a new interval.
+            return;
+        }
+        float[][] sample = new float[size][];
+        for (int i = 0; i < size; i++) {
+            sample[i] = rows.get(i);
+        }
+        out.collect(new RetrainRequest(ctx.getCurrentKey(), List.copyOf(featureNames.value()), sample, timestamp));
+        clear();
+    }
+
+    private void clear() {
+        rows.clear();
+        seen.clear();
+    }
+}
