@@ -111,16 +111,8 @@ class ScoringJobIT {
                 "--scores-topic", SCORES, "--model-updates-topic", UPDATES, "--bundle", dir.resolve("v1").toString(),
                 "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
                 "--max-batch-size", "8", "--metrics-port", String.valueOf(port), "--consumer-group", "it-" + System.nanoTime());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ScoringJobMain.configure(env, config);
-        // A failing task must fail the test, not restart forever.
-        env.configure(new org.apache.flink.configuration.Configuration()
-                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
-        new ScoringJob(config, ScoringJobMain.records(config, true), KafkaRecords.modelUpdates(config, true),
-                KafkaRecords.<Alert>exactlyOnceJson(config, ALERTS, Alert::source),
-                KafkaRecords.<DeadLetter>exactlyOnceJson(config, DEAD, DeadLetter::origin),
-                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, SCORES, ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, UPDATES + ".events", ModelEvent::modelId))
+        StreamExecutionEnvironment env = environment(config);
+        kafkaJob(config, true)
                 .execute(env, "scoring-it");
 
         List<Alert> alerts = read(ALERTS, 3, Alert.class);
@@ -155,15 +147,8 @@ class ScoringJobIT {
                 "--scores-topic", scores, "--model-updates-topic", updates, "--bundle", dir.resolve("v1").toString(),
                 "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
                 "--max-batch-size", "4", "--metrics-port", "0", "--consumer-group", "swap-" + System.nanoTime());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ScoringJobMain.configure(env, config);
-        env.configure(new org.apache.flink.configuration.Configuration()
-                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
-        new ScoringJob(config, ScoringJobMain.records(config, false), KafkaRecords.modelUpdates(config, false),
-                KafkaRecords.<Alert>exactlyOnceJson(config, "swap-alerts", Alert::source),
-                KafkaRecords.<DeadLetter>exactlyOnceJson(config, "swap-dead", DeadLetter::origin),
-                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, scores, ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, updates + ".events", ModelEvent::modelId))
+        StreamExecutionEnvironment env = environment(config);
+        kafkaJob(config, false)
                 .build(env);
         var job = env.executeAsync("swap-it");
         try {
@@ -203,15 +188,8 @@ class ScoringJobIT {
                 "--metrics-port", "0", "--consumer-group", "rt-" + System.nanoTime(),
                 "--retrain-interval", "PT3S", "--retrain-dir", dir.resolve("retrained").toString(),
                 "--retrain-min-rows", "1000", "--retrain-steps", "60");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ScoringJobMain.configure(env, config);
-        env.configure(new org.apache.flink.configuration.Configuration()
-                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
-        new ScoringJob(config, ScoringJobMain.records(config, false), KafkaRecords.modelUpdates(config, false),
-                KafkaRecords.<Alert>exactlyOnceJson(config, "rt-alerts", Alert::source),
-                KafkaRecords.<DeadLetter>exactlyOnceJson(config, "rt-dead", DeadLetter::origin),
-                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, scores, ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, updates + ".events", ModelEvent::modelId))
+        StreamExecutionEnvironment env = environment(config);
+        kafkaJob(config, false)
                 .announceRetrainedModelsTo(KafkaRecords.<ModelUpdate>exactlyOnceJson(config, updates, ModelUpdate::modelId))
                 .build(env);
         var job = env.executeAsync("retrain-it");
@@ -237,6 +215,24 @@ class ScoringJobIT {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** A local environment configured as the job configures its own, with restarts off: a failing task fails the test. */
+    private static StreamExecutionEnvironment environment(ScoringJobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJobMain.configure(env, config);
+        env.configure(new org.apache.flink.configuration.Configuration()
+                .set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
+        return env;
+    }
+
+    /** The job on the config's topics: Kafka sources (bounded or not) and exactly-once Kafka sinks, as in production. */
+    private static ScoringJob kafkaJob(ScoringJobConfig config, boolean bounded) {
+        return new ScoringJob(config, ScoringJobMain.records(config, bounded), KafkaRecords.modelUpdates(config, bounded),
+                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
+                KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
+                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source),
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelUpdatesTopic() + ".events", ModelEvent::modelId));
     }
 
     private static <T> T parseJson(String json, Class<T> type) {
