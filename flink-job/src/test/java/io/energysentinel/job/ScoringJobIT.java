@@ -138,15 +138,10 @@ class ScoringJobIT {
     @Test
     void swapsToAnAnnouncedBundleMidStreamWithoutRestart() throws Exception {
         BundleManifest v2 = TestBundles.eventBundle(dir, "v2", 2);
-        String events = "swap-events";
-        String scores = "swap-scores";
-        String updates = "swap-updates";
-        kafka.createTopics(2, events, scores, updates, updates + ".events", "swap-alerts", "swap-dead");
-        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
-                "--events-topic", events, "--images-topic", "", "--alerts-topic", "swap-alerts", "--dead-letter-topic", "swap-dead",
-                "--scores-topic", scores, "--model-updates-topic", updates, "--bundle", dir.resolve("v1").toString(),
-                "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
-                "--max-batch-size", "4", "--metrics-port", "0", "--consumer-group", "swap-" + System.nanoTime());
+        ScoringJobConfig config = streamingConfig("swap", "--max-batch-size", "4");
+        String events = config.eventsTopic();
+        String scores = config.scoresTopic();
+        String updates = config.modelUpdatesTopic();
         StreamExecutionEnvironment env = environment(config);
         kafkaJob(config, false)
                 .build(env);
@@ -177,17 +172,11 @@ class ScoringJobIT {
 
     @Test
     void retrainsOnEventsItJudgedNormalAndSwapsTheNewModelInWithoutRestart() throws Exception {
-        String events = "rt-events";
-        String scores = "rt-scores";
-        String updates = "rt-updates";
-        kafka.createTopics(2, events, scores, updates, updates + ".events", "rt-alerts", "rt-dead");
-        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
-                "--events-topic", events, "--images-topic", "", "--alerts-topic", "rt-alerts", "--dead-letter-topic", "rt-dead",
-                "--scores-topic", scores, "--model-updates-topic", updates, "--bundle", dir.resolve("v1").toString(),
-                "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
-                "--metrics-port", "0", "--consumer-group", "rt-" + System.nanoTime(),
-                "--retrain-interval", "PT3S", "--retrain-dir", dir.resolve("retrained").toString(),
-                "--retrain-min-rows", "1000", "--retrain-steps", "60");
+        ScoringJobConfig config = streamingConfig("rt", "--retrain-interval", "PT3S",
+                "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-min-rows", "1000", "--retrain-steps", "60");
+        String events = config.eventsTopic();
+        String scores = config.scoresTopic();
+        String updates = config.modelUpdatesTopic();
         StreamExecutionEnvironment env = environment(config);
         kafkaJob(config, false)
                 .announceRetrainedModelsTo(KafkaRecords.<ModelUpdate>exactlyOnceJson(config, updates, ModelUpdate::modelId))
@@ -215,6 +204,23 @@ class ScoringJobIT {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /**
+     * Creates the topics {@code <prefix>-events, -scores, -updates(.events), -alerts, -dead} and returns a config
+     * of an unbounded two-subtask job on them serving bundle v1, plus {@code extra} options.
+     */
+    private static ScoringJobConfig streamingConfig(String prefix, String... extra) throws Exception {
+        String updates = prefix + "-updates";
+        kafka.createTopics(2, prefix + "-events", prefix + "-scores", updates, updates + ".events", prefix + "-alerts",
+                prefix + "-dead");
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
+                "--events-topic", prefix + "-events", "--images-topic", "", "--alerts-topic", prefix + "-alerts",
+                "--dead-letter-topic", prefix + "-dead", "--scores-topic", prefix + "-scores", "--model-updates-topic", updates,
+                "--bundle", dir.resolve("v1").toString(), "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M",
+                "--parallelism", "2", "--metrics-port", "0", "--consumer-group", prefix + "-" + System.nanoTime()));
+        args.addAll(List.of(extra));
+        return ScoringJobConfig.fromArgs(args.toArray(new String[0]));
     }
 
     /** A local environment configured as the job configures its own, with restarts off: a failing task fails the test. */
