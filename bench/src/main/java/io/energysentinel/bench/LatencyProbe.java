@@ -26,12 +26,26 @@ final class LatencyProbe implements AutoCloseable {
     private final String prefix;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final boolean latency;
     private long[] latencies = new long[1 << 16];
+    private long[] timestamps = new long[1 << 16];
     private int count;
-    private long firstTimestamp = Long.MAX_VALUE;
-    private long lastTimestamp = Long.MIN_VALUE;
 
+    /** A probe measuring latency: parses every output for its record id and event time. */
     LatencyProbe(String bootstrapServers, String topic, String prefix, boolean readCommitted) {
+        this(bootstrapServers, topic, prefix, readCommitted, true);
+    }
+
+    /**
+     * A probe counting every output of a topic that holds one phase only, without parsing them: on a
+     * machine the job shares, the probe's own JSON parsing would take cores from the job it measures.
+     */
+    static LatencyProbe counting(String bootstrapServers, String topic) {
+        return new LatencyProbe(bootstrapServers, topic, "", true, false);
+    }
+
+    private LatencyProbe(String bootstrapServers, String topic, String prefix, boolean readCommitted, boolean latency) {
+        this.latency = latency;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-probe-" + System.nanoTime());
@@ -50,6 +64,10 @@ final class LatencyProbe implements AutoCloseable {
         while (running.get()) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(20))) {
                 long now = System.currentTimeMillis();
+                if (!latency) {
+                    record(0, r.timestamp());
+                    continue;
+                }
                 JsonNode node = parse(r.value());
                 if (node != null && node.path("recordId").asText().startsWith(prefix)) {
                     record(now - node.path("eventTime").asLong(), r.timestamp());
@@ -62,10 +80,10 @@ final class LatencyProbe implements AutoCloseable {
     private synchronized void record(long latencyMs, long timestamp) {
         if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
+            timestamps = Arrays.copyOf(timestamps, count * 2);
         }
+        timestamps[count] = timestamp;
         latencies[count++] = latencyMs;
-        firstTimestamp = Math.min(firstTimestamp, timestamp);
-        lastTimestamp = Math.max(lastTimestamp, timestamp);
     }
 
     private static JsonNode parse(String json) {
@@ -91,11 +109,16 @@ final class LatencyProbe implements AutoCloseable {
     }
 
     /**
-     * Records per second between the first and last output's Kafka timestamp (the job's producer stamps
-     * them as it writes): throughput without the job's start-up.
+     * Records per second between the Kafka timestamps (the job's producer stamps outputs as it writes them) of
+     * the output at {@code fromShare} of all outputs and the last one: {@code 0} measures the whole run after
+     * the job's start-up, {@code 0.5} its second half, once the JIT has compiled what the job runs.
      */
-    synchronized double outputRate() {
-        return count < 2 || lastTimestamp <= firstTimestamp ? Double.NaN : (count - 1) * 1000.0 / (lastTimestamp - firstTimestamp);
+    synchronized double outputRate(double fromShare) {
+        long[] sorted = Arrays.copyOf(timestamps, count);
+        Arrays.sort(sorted);
+        int from = (int) (fromShare * count);
+        int to = count - 1;
+        return to - from < 1 || sorted[to] <= sorted[from] ? Double.NaN : (to - from) * 1000.0 / (sorted[to] - sorted[from]);
     }
 
     /** Count and p50/p90/p99/max latency in milliseconds. */

@@ -8,6 +8,7 @@ import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.functions.EpisodeAlerter;
 import io.energysentinel.job.functions.MicroBatchScorer;
 import io.energysentinel.job.functions.ParseRecords;
+import io.energysentinel.job.functions.ScorerShards;
 import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -114,9 +116,10 @@ public final class ScoringJob {
         BroadcastStream<ModelUpdate> updates = env
                 .fromSource(modelUpdates, WatermarkStrategy.noWatermarks(), "model-updates")
                 .broadcast(MicroBatchScorer.MODEL_STATE);
-        int shards = config.shards();
+        int maxParallelism = env.getMaxParallelism() > 0 ? env.getMaxParallelism()
+                : KeyGroupRangeAssignment.computeDefaultMaxParallelism(env.getParallelism());
         SingleOutputStreamOperator<ScoredRecord> scored = parsed
-                .keyBy(in -> Math.floorMod(in.source().hashCode(), shards))
+                .keyBy(ScorerShards.spreadOver(config.shards(), env.getParallelism(), maxParallelism))
                 .connect(updates)
                 .process(new MicroBatchScorer(config)).uid(SCORER_UID).name(SCORER_UID);
 
