@@ -45,13 +45,20 @@ if djl_rounds and torch_rounds:
     pcd.update({"djlForward20MedianMs": djl_fwd, "torchForward20MedianMs": torch_fwd})
     print(f"  20 inference forward passes alone (libtorch kernels, no autograd, no loop): DJL {djl_fwd:.0f} ms, "
           f"PyTorch {torch_fwd:.0f} ms, ratio {djl_fwd / torch_fwd:.2f}")
+    djl_sgld = statistics.median(r["sgld20Ms"] for r in djl_pcd)
+    torch_sgld = statistics.median(r["sgld20_ms"] for r in torch_pcd)
+    pcd.update({"djlSgld20MedianMs": djl_sgld, "torchSgld20MedianMs": torch_sgld})
+    print(f"  the 20 SGLD steps alone (forward, backward to the input, update; no buffer, loss or Adam): "
+          f"DJL {djl_sgld:.0f} ms, PyTorch {torch_sgld:.0f} ms, ratio {djl_sgld / torch_sgld:.2f}")
 
 print("\nThe whole job (Kafka -> parse -> micro-batched ORT -> exactly-once Kafka) vs raw ORT, same bundle,"
       " same process (goal: job/raw >= 0.8)")
-print(f"{'bundle':<6} {'raw rec/s':>11} {'job rec/s':>10} {'job/raw':>8}")
+print("(job rec/s: second half of the outputs of a run that follows a warm-up run; whole run: all of that run's outputs)")
+print(f"{'bundle':<6} {'raw rec/s':>11} {'job rec/s':>10} {'job/raw':>8} {'whole run':>10}")
 for kind, j in jobs.items():
     if j:
-        print(f"{kind:<6} {j['rawRecordsPerSecond']:>11.0f} {j['jobRecordsPerSecond']:>10.0f} {j['jobOverRaw']:>8.3f}")
+        print(f"{kind:<6} {j['rawRecordsPerSecond']:>11.0f} {j['jobRecordsPerSecond']:>10.0f} {j['jobOverRaw']:>8.3f} "
+              f"{j['jobRecordsPerSecondWholeRun']:>10.0f}")
 print("\nEvent-to-output latency, ms (processing = read_uncommitted; committed = what exactly-once consumers see,"
       " checkpoint every " + next((j["checkpointInterval"] for j in jobs.values() if j), "?") + ")")
 print(f"{'bundle':<6} {'load':>5} {'rec/s':>7} {'score p50/p99':>14} {'committed p50/p99':>18} {'alert p50/p99 (n)':>20}")
