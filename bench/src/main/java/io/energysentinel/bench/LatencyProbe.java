@@ -1,6 +1,7 @@
 package io.energysentinel.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.energysentinel.contract.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -68,9 +69,9 @@ final class LatencyProbe implements AutoCloseable {
                     record(0, r.timestamp());
                     continue;
                 }
-                JsonNode node = parse(r.value());
-                if (node != null && node.path("recordId").asText().startsWith(prefix)) {
-                    record(now - node.path("eventTime").asLong(), r.timestamp());
+                RecordTime stamp = recordTime(r.value());
+                if (stamp != null && stamp.recordId().startsWith(prefix)) {
+                    record(now - stamp.eventTime(), r.timestamp());
                 }
             }
         }
@@ -86,12 +87,34 @@ final class LatencyProbe implements AutoCloseable {
         latencies[count++] = latencyMs;
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return Json.mapper().readTree(json);
+    private record RecordTime(String recordId, long eventTime) {}
+
+    /**
+     * The {@code recordId} and {@code eventTime} of a score or alert, read with Jackson's streaming parser and
+     * without building a tree: the probes read every output, on the cores the job runs on.
+     */
+    private static RecordTime recordTime(String json) {
+        String id = null;
+        long eventTime = Long.MIN_VALUE;
+        try (JsonParser parser = Json.mapper().getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME && (id == null || eventTime == Long.MIN_VALUE)) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if ("recordId".equals(field)) {
+                    id = parser.getValueAsString();
+                } else if ("eventTime".equals(field)) {
+                    eventTime = parser.getValueAsLong();
+                } else {
+                    parser.skipChildren();
+                }
+            }
         } catch (IOException e) {
             return null;
         }
+        return id == null || eventTime == Long.MIN_VALUE ? null : new RecordTime(id, eventTime);
     }
 
     /** Outputs seen so far. */
