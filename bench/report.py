@@ -53,12 +53,15 @@ if djl_rounds and torch_rounds:
 
 print("\nThe whole job (Kafka -> parse -> micro-batched ORT -> exactly-once Kafka) vs raw ORT, same bundle,"
       " same process (goal: job/raw >= 0.8)")
-print("(job rec/s: second half of the outputs of a run that follows a warm-up run; whole run: all of that run's outputs)")
+print("(job rec/s: median over drains after a warm-up drain, each over the second half of its outputs; whole run: all outputs)")
 print(f"{'bundle':<6} {'raw rec/s':>11} {'job rec/s':>10} {'job/raw':>8} {'whole run':>10}")
 for kind, j in jobs.items():
     if j:
         print(f"{kind:<6} {j['rawRecordsPerSecond']:>11.0f} {j['jobRecordsPerSecond']:>10.0f} {j['jobOverRaw']:>8.3f} "
               f"{j['jobRecordsPerSecondWholeRun']:>10.0f}")
+for kind, j in jobs.items():
+    if j and j.get("jobRecordsPerSecondRounds"):
+        print(f"  {kind} drains (second half), rec/s: {', '.join(f'{v:,.0f}' for v in j['jobRecordsPerSecondRounds'])}")
 print("\nEvent-to-output latency, ms (processing = read_uncommitted; committed = what exactly-once consumers see,"
       " checkpoint every " + next((j["checkpointInterval"] for j in jobs.values() if j), "?") + ")")
 print(f"{'bundle':<6} {'load':>5} {'rec/s':>7} {'score p50/p99':>14} {'committed p50/p99':>18} {'alert p50/p99 (n)':>20}")

@@ -16,9 +16,9 @@ cd "$(dirname "$0")/.."
 OUT=runs/bench
 # A warm-up run first: the JIT compiles the broker's, Flink's and the job's code for a minute or more, and on
 # 2 cores its compiler threads take a third of the CPU meanwhile.
-JOB_ARGS=(--warmup-records 300000 --records 300000 --seconds 20)
-IMAGE_JOB_ARGS=(--warmup-records 100000 --records 150000 --seconds 20)
-PCD_ROUNDS=5
+JOB_ARGS=(--warmup-records 300000 --records 300000 --rounds 3 --seconds 20)
+IMAGE_JOB_ARGS=(--warmup-records 100000 --records 150000 --rounds 3 --seconds 20)
+PCD_ROUNDS=7
 if [ "${1:-}" = "--quick" ]; then
   JOB_ARGS=(--records 5000 --seconds 5); IMAGE_JOB_ARGS=(--records 2000 --seconds 5); PCD_ROUNDS=1
 fi
