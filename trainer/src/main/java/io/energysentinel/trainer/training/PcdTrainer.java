@@ -194,7 +194,11 @@ public final class PcdTrainer implements AutoCloseable {
         int[] chains = buffer.pick(config.batchSize(), random);
         NDArray start = buffer.draw(chains, data.shape(), scope, random);
         NDArray negatives = sampleFrozen(start);
-        buffer.update(chains, negatives);
+        int diverged = buffer.update(chains, negatives);
+        if (diverged > 0) {
+            LOG.warn("{} of {} SGLD chains ended with NaN or infinite values at step {}; they stay at their previous state",
+                    diverged, chains.length, step + 1);
+        }
         return negatives;
     }
 

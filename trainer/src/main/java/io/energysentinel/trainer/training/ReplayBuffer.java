@@ -77,13 +77,34 @@ public final class ReplayBuffer {
         return manager.create(flat, new Shape(dims));
     }
 
-    /** Writes SGLD's end points back into chains {@code idx}. */
-    public void update(int[] idx, NDArray samples) {
+    /**
+     * Writes SGLD's end points back into chains {@code idx}, except end points with a NaN or infinite value:
+     * those chains stay where they were. A diverged SGLD run written back would poison every later batch that
+     * draws the chain, and a rollback of the model could never recover from it.
+     *
+     * @return how many end points were not finite and so not written
+     */
+    public int update(int[] idx, NDArray samples) {
         float[] flat = samples.toFloatArray();
         int size = chains[0].length;
+        int rejected = 0;
         for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(flat, i * size, chains[idx[i]], 0, size);
+            if (allFinite(flat, i * size, size)) {
+                System.arraycopy(flat, i * size, chains[idx[i]], 0, size);
+            } else {
+                rejected++;
+            }
         }
+        return rejected;
+    }
+
+    private static boolean allFinite(float[] values, int from, int length) {
+        for (int j = from; j < from + length; j++) {
+            if (!Float.isFinite(values[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void fillUniform(float[] chain, Random random) {

@@ -47,6 +47,25 @@ class ReplayBufferTest {
     }
 
     @Test
+    void endPointsWithNanOrInfinityLeaveTheirChainsWhereTheyWere() {
+        ReplayBuffer buffer = new ReplayBuffer(3, SIZE, 0, 0f, 1f, new Random(5));
+        float[] before = buffer.chain(1);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] ends = {
+                0.5f, 0.5f, 0.5f, 0.5f,
+                0.5f, Float.NaN, 0.5f, 0.5f,
+                0.25f, 0.25f, Float.POSITIVE_INFINITY, 0.25f};
+
+            int rejected = buffer.update(new int[] {0, 1, 2}, manager.create(ends, new Shape(3, SIZE)));
+
+            assertThat(rejected).isEqualTo(2);
+            assertThat(buffer.chain(0)).containsOnly(0.5f);
+            assertThat(buffer.chain(1)).containsExactly(before);
+            assertThat(buffer.chain(2)).doesNotContain(Float.POSITIVE_INFINITY);
+        }
+    }
+
+    @Test
     void zeroRestartRateAlwaysContinuesTheChains() {
         Random random = new Random(4);
         ReplayBuffer buffer = new ReplayBuffer(10, SIZE, 0, 0f, 1f, random);
