@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores records in micro-batches with ONNX Runtime and swaps models without a restart.
  *
- * <p>Keyed by shard ({@link ScorerShards}: records of one source always land in one shard). Buffers records in keyed list state
- * until {@code maxBatchSize} have arrived or {@code maxBatchWait} has passed (a processing-time timer),
- * then validates each against the model's input spec (bad ones go to {@link ParseRecords#DEAD_LETTERS}),
+ * <p>Keyed by shard ({@link ScorerShards}: records of one source always land in one shard). Buffers records
+ * in keyed list state until {@code maxBatchSize} have arrived or {@code maxBatchWait} has passed (a
+ * processing-time timer), then validates each against the model's input spec (bad ones go to {@link ParseRecords#DEAD_LETTERS}),
  * scores the rest in one call and emits a {@link ScoredRecord} per record in arrival order. The buffer and
  * its timer are checkpointed, so no record is lost across a failure; both are cleared on every flush.
  *

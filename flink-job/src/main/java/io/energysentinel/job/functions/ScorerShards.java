@@ -1,7 +1,7 @@
 package io.energysentinel.job.functions;
 
 import io.energysentinel.job.model.ScoringInput;
-import java.util.Arrays;
+import java.util.BitSet;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
@@ -38,19 +38,15 @@ public final class ScorerShards implements KeySelector<ScoringInput, Integer> {
                     + shards + ", " + parallelism + ", " + maxParallelism);
         }
         int[] keys = new int[shards];
-        boolean[] taken = new boolean[0];
+        BitSet used = new BitSet();
         for (int shard = 0; shard < shards; shard++) {
             int subtask = shard % parallelism;
             int key = 0;
             // Each subtask owns maxParallelism / parallelism of the key groups, so a few dozen tries find a key.
-            while (key < taken.length && taken[key]
-                    || KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, parallelism) != subtask) {
+            while (used.get(key) || KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, parallelism) != subtask) {
                 key++;
             }
-            if (key >= taken.length) {
-                taken = Arrays.copyOf(taken, key + 1);
-            }
-            taken[key] = true;
+            used.set(key);
             keys[shard] = key;
         }
         return new ScorerShards(keys);

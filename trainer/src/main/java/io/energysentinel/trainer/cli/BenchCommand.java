@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -136,19 +137,11 @@ final class BenchCommand implements Callable<Integer> {
      */
     private static double forwardOnlyMs(TrainedModel model, NDManager manager) {
         ParameterStore ps = new ParameterStore(manager, false);
-        double[] repeats = new double[5];
-        for (int r = 0; r < repeats.length; r++) {
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.randomUniform(0f, 1f, new Shape(64, 1, 28, 28));
-                long start = System.nanoTime();
-                for (int k = 0; k < 20; k++) {
-                    Energies.energy(model, ps, x, false).toFloatArray();
-                }
-                repeats[r] = (System.nanoTime() - start) / 1e6;
+        return medianMsOnARandomBatch(manager, x -> {
+            for (int k = 0; k < 20; k++) {
+                Energies.energy(model, ps, x, false).toFloatArray();
             }
-        }
-        java.util.Arrays.sort(repeats);
-        return repeats[repeats.length / 2];
+        });
     }
 
     /**
@@ -160,18 +153,23 @@ final class BenchCommand implements Callable<Integer> {
         SgldSampler sampler = new SgldSampler(20, 1.0, 0.01, 0.03, 0f, 1f);
         List<NDArray> parameters = model.block().getParameters().values().stream().map(p -> p.getArray()).toList();
         parameters.forEach(p -> p.setRequiresGradient(false));
-        double[] repeats = new double[5];
         try {
-            for (int r = 0; r < repeats.length; r++) {
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = scope.randomUniform(0f, 1f, new Shape(64, 1, 28, 28));
-                    long start = System.nanoTime();
-                    sampler.sample(x, in -> Energies.energy(model, ps, in, true)).toFloatArray();
-                    repeats[r] = (System.nanoTime() - start) / 1e6;
-                }
-            }
+            return medianMsOnARandomBatch(manager, x -> sampler.sample(x, in -> Energies.energy(model, ps, in, true)).toFloatArray());
         } finally {
             parameters.forEach(p -> p.setRequiresGradient(true));
+        }
+    }
+
+    /** Median of 5 timings of {@code work} on a fresh uniform batch of 64 images, in milliseconds. */
+    private static double medianMsOnARandomBatch(NDManager manager, Consumer<NDArray> work) {
+        double[] repeats = new double[5];
+        for (int r = 0; r < repeats.length; r++) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.randomUniform(0f, 1f, new Shape(64, 1, 28, 28));
+                long start = System.nanoTime();
+                work.accept(x);
+                repeats[r] = (System.nanoTime() - start) / 1e6;
+            }
         }
         java.util.Arrays.sort(repeats);
         return repeats[repeats.length / 2];
