@@ -79,29 +79,36 @@ def main():
 def forward_only_ms(net, batch):
     """20 inference forward passes on one batch, median of 5 repeats: the kernels without autograd."""
     x = torch.rand(batch, 1, 28, 28)
-    repeats = []
+
+    def twenty_forward_passes(x_):
+        for _ in range(20):
+            net(x_)
+
     with torch.no_grad():
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(20):
-                net(x)
-            repeats.append((time.perf_counter() - start) * 1000)
-    return sorted(repeats)[len(repeats) // 2]
+        return median_ms(lambda: x, twenty_forward_passes)
 
 
 def sgld_only_ms(net, batch, steps, step_size, noise):
     """The SGLD steps of one iteration alone (parameters frozen), median of 5: no buffer, no loss, no Adam."""
     for p_ in net.parameters():
         p_.requires_grad_(False)
-    repeats = []
-    for _ in range(5):
-        x = torch.rand(batch, 1, 28, 28)
+    try:
+        return median_ms(lambda: torch.rand(batch, 1, 28, 28),
+                         lambda x: sgld(net, x, steps, step_size, noise).numpy())
+    finally:
+        for p_ in net.parameters():
+            p_.requires_grad_(True)
+
+
+def median_ms(make_input, work, repeats=5):
+    """Median of `repeats` timings of work(input), each input made before its timing starts."""
+    times = []
+    for _ in range(repeats):
+        x = make_input()
         start = time.perf_counter()
-        sgld(net, x, steps, step_size, noise).numpy()
-        repeats.append((time.perf_counter() - start) * 1000)
-    for p_ in net.parameters():
-        p_.requires_grad_(True)
-    return sorted(repeats)[len(repeats) // 2]
+        work(x)
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)[len(times) // 2]
 
 
 def sgld(net, x, steps, step_size, noise):
