@@ -6,12 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.ScoreName;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.training.Adam;
 import io.energysentinel.trainer.training.Energies;
 import io.energysentinel.trainer.training.TrainingData;
 import java.util.ArrayList;
@@ -164,11 +166,7 @@ public final class OodScorer {
         NDArray g = input.getGradient();
         NDArray norm = g.reshape(g.getShape().get(0), -1).square().sum(new int[] {1}).sqrt();
         // Backward also filled the parameter gradients; clear them so a later training step starts clean.
-        for (var p : model.block().getParameters()) {
-            try (NDArray pg = p.getValue().getArray().getGradient()) {
-                pg.subi(pg);
-            }
-        }
+        Adam.zeroGradients(model.block().getParameters().values().stream().map(Parameter::getArray).toList());
         return norm;
     }
 

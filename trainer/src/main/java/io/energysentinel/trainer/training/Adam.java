@@ -2,6 +2,7 @@ package io.energysentinel.trainer.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -18,6 +19,7 @@ import java.util.List;
  * with fresh moments is not the same run.
  */
 public final class Adam {
+    private static final NDIndex ALL = new NDIndex("...");
     private final List<NDArray> params = new ArrayList<>();
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
@@ -61,7 +63,7 @@ public final class Adam {
                      NDArray update = ratio.mul((float) lr)) {
                     p.subi(update);
                 }
-                g.subi(g);
+                clear(g);
             }
         }
     }
@@ -75,9 +77,17 @@ public final class Adam {
     public static void zeroGradients(List<NDArray> arrays) {
         for (NDArray p : arrays) {
             try (NDArray g = p.getGradient()) {
-                g.subi(g);
+                clear(g);
             }
         }
+    }
+
+    /**
+     * Fills {@code gradient} with zeros in place. Not {@code g - g} or {@code g * 0}: after a step that
+     * overflowed they give NaN, and every later step would accumulate onto it and be judged diverged.
+     */
+    private static void clear(NDArray gradient) {
+        gradient.set(ALL, 0f);
     }
 
     /** The parameter arrays, in block order. */

@@ -3,8 +3,11 @@ package io.energysentinel.trainer.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.NetworkSpec;
@@ -184,6 +187,30 @@ class PcdTrainerTest {
                 assertThat(trainer.learningRate()).isCloseTo(1e-3 / 64, within(1e-12));
                 assertThat(trainer.stepsTaken()).isZero();
                 assertThat(firstWeight(model)).containsExactly(before, within(0f));
+            }
+        }
+    }
+
+    @Test
+    void aStepAfterAnOverflowedGradientStartsFromZeroGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingData data = data(ModelKind.MLP_EBM, 32);
+            TrainedModel model = EnergyNets.initialise(ModelKind.MLP_EBM, spec(ModelKind.MLP_EBM, data), m, 3);
+            try (PcdTrainer trainer = new PcdTrainer(model, data, config(2), m, DivergenceGuard.defaults())) {
+                // What an overflowing backward pass leaves behind: infinite parameter gradients, which
+                // zeroing by subtraction would turn into NaN for good.
+                List<NDArray> parameters = model.block().getParameters().values().stream().map(ai.djl.nn.Parameter::getArray).toList();
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray total = m.zeros(new Shape());
+                    for (NDArray p : parameters) {
+                        total = total.add(p.mul(Float.POSITIVE_INFINITY).sum());
+                    }
+                    collector.backward(total);
+                }
+                assertThat(parameters.get(0).getGradient().toFloatArray()).contains(Float.POSITIVE_INFINITY);
+                StepStats next = trainer.trainStep();
+                assertThat(next.gradientNorm()).isFinite();
+                assertThat(new DivergenceGuard(1e4, 1e3).diagnose(next)).isNull();
             }
         }
     }
