@@ -13,6 +13,7 @@
 # for the JIT to settle (after a warm-up run): with 10,000 records the job measured at half its steady rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/native-env.sh
 OUT=runs/bench
 # A warm-up run first: the JIT compiles the broker's, Flink's and the job's code for a minute or more, and on
 # 2 cores its compiler threads take a third of the CPU meanwhile.

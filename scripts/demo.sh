@@ -4,6 +4,7 @@
 # Extra arguments go to the demo, e.g. scripts/demo.sh --rate 200 --metrics-port 9464
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/native-env.sh
 scripts/fetch-data.sh
 mvn -B -q -DskipTests -pl flink-job -am package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime

@@ -3,6 +3,7 @@
 #   scripts/trainer.sh train --kind jem --minutes 30 --out runs/jem --evaluate --bundle models/fashion-jem
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/native-env.sh
 mvn -B -q -DskipTests -pl trainer -am package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 # An argument file keeps the command line short: ONNX Runtime 1.29 crashes on command lines over ~4 KB.
