@@ -37,6 +37,7 @@ final class AlertParser {
     }
 
     private static Parsed refused(DeadLetterReason reason, String detail, String origin, String payload, long now) {
-        return new Parsed(null, new DeadLetter(reason, detail, origin, payload, now));
+        return new Parsed(null, DeadLetter.of(reason, detail, origin,
+                payload == null ? null : payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), now));
     }
 }

@@ -7,6 +7,7 @@ import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.functions.EpisodeAlerter;
 import io.energysentinel.job.functions.MicroBatchScorer;
+import io.energysentinel.job.functions.DeadLetters;
 import io.energysentinel.job.functions.ParseRecords;
 import io.energysentinel.job.functions.ScorerShards;
 import io.energysentinel.job.io.RawRecord;
@@ -124,11 +125,11 @@ public final class ScoringJob {
                 .process(new MicroBatchScorer(config)).uid(SCORER_UID).name(SCORER_UID);
 
         scored.keyBy(ScoredRecord::source)
-                .process(new EpisodeAlerter(config.quietRecordsToClose(), config.metricsPort())).uid(ALERTER_UID).name(ALERTER_UID)
+                .process(new EpisodeAlerter(config)).uid(ALERTER_UID).name(ALERTER_UID)
                 .sinkTo(alerts).uid("alerts-sink").name("alerts-sink");
 
-        DataStream<DeadLetter> dead = parsing.getSideOutput(ParseRecords.DEAD_LETTERS)
-                .union(scored.getSideOutput(ParseRecords.DEAD_LETTERS));
+        DataStream<DeadLetter> dead = parsing.getSideOutput(DeadLetters.TAG)
+                .union(scored.getSideOutput(DeadLetters.TAG));
         dead.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
         if (scores != null) {
             scored.sinkTo(scores).uid("scores-sink").name("scores-sink");

@@ -1,5 +1,6 @@
 package io.energysentinel.job;
 
+import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.ModelUpdate;
@@ -9,36 +10,89 @@ import io.energysentinel.job.io.KafkaRecords;
 import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
-import org.apache.flink.api.connector.source.Source;
+import io.energysentinel.job.model.ServedModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
-/** Production entry point: wires Kafka sources and exactly-once Kafka sinks around {@link ScoringJob}. */
+/**
+ * Production entry point: wires Kafka sources and exactly-once Kafka sinks around {@link ScoringJob}.
+ *
+ * <p>Before anything is submitted it verifies the bundles and waits a bounded time for Kafka; a user's mistake
+ * (bad flag, bundle refused, no broker) ends with one line on stderr and exit code 2, never a stack trace or a
+ * silent wait.
+ */
 public final class ScoringJobMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringJobMain.class);
+    /** Exit code for a user's mistake. */
+    static final int USAGE = 2;
+
     private ScoringJobMain() {}
 
     /** Runs the job with flags as documented in the README. */
     public static void main(String[] args) throws Exception {
-        Optional<ScoringJobConfig> parsed = ScoringJobConfig.fromCommandLine(args);
-        if (parsed.isEmpty()) {
-            return;
+        int rc = run(args);
+        if (rc != 0) {
+            System.exit(rc);
         }
-        ScoringJobConfig config = parsed.get();
+    }
+
+    /** Checks, then runs the job; returns the exit code. */
+    static int run(String... args) throws Exception {
+        ScoringJobConfig config;
+        try {
+            Optional<ScoringJobConfig> parsed = ScoringJobConfig.fromCommandLine(args);
+            if (parsed.isEmpty()) {
+                return 0;
+            }
+            config = parsed.get();
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            System.err.println("scoring-job: " + e.getMessage() + " (--help lists the options)");
+            return USAGE;
+        }
+        try {
+            StartupChecks.verifyBundles(config);
+            List<String> missing = StartupChecks.kafka(config, topics(config));
+            if (!missing.isEmpty()) {
+                LOG.warn("topics {} do not exist yet; they work only if the brokers create topics on first use", missing);
+            }
+        } catch (StartupChecks.Failed e) {
+            System.err.println("scoring-job: " + e.getMessage());
+            return USAGE;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
         ScoringJob job = new ScoringJob(config, records(config, false), KafkaRecords.modelUpdates(config, false),
                 KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
                 config.publishScores() ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source) : null,
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelUpdatesTopic() + ".events", ModelEvent::modelId));
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId));
         if (config.retrainingEnabled()) {
             // Retrained models are announced on the topic the job reads its model updates from.
             job = job.announceRetrainedModelsTo(
                     KafkaRecords.<ModelUpdate>exactlyOnceJson(config, config.modelUpdatesTopic(), ModelUpdate::modelId));
         }
+        LOG.info("submitting the scoring job: bundles {}, reading {}", config.bundles(), inputTopics(config));
         job.execute(env, "energysentinel-scoring");
+        return 0;
+    }
+
+    private static List<String> topics(ScoringJobConfig config) {
+        List<String> topics = new ArrayList<>(inputTopics(config));
+        topics.addAll(List.of(config.modelUpdatesTopic(), config.alertsTopic(), config.deadLetterTopic(), config.modelEventsTopic()));
+        if (config.publishScores()) {
+            topics.add(config.scoresTopic());
+        }
+        return topics;
     }
 
     /** Checkpointing (exactly-once sinks commit on checkpoints), parallelism and network buffer timeout. */
@@ -48,16 +102,46 @@ public final class ScoringJobMain {
         env.setBufferTimeout(config.bufferTimeout().toMillis());
     }
 
-    /** Events and images from their topics as one stream of raw records. */
+    /**
+     * The input topics read: the events topic when an event model is served, the images topic when an image model
+     * is; a topic whose kind no model serves is not read (a default configuration would otherwise dead-letter a
+     * whole topic).
+     */
+    public static List<String> inputTopics(ScoringJobConfig config) {
+        Set<String> kinds = servedKinds(config);
+        List<String> topics = new ArrayList<>();
+        if (kinds.contains(ScoringInput.EVENT) && !config.eventsTopic().isBlank()) {
+            topics.add(config.eventsTopic());
+        }
+        if (kinds.contains(ScoringInput.IMAGE) && !config.imagesTopic().isBlank()) {
+            topics.add(config.imagesTopic());
+        }
+        return topics;
+    }
+
+    /** Events and images from the topics of the kinds served, as one stream of raw records. */
     public static List<Source<RawRecord, ?, ?>> records(ScoringJobConfig config, boolean bounded) {
         // One source per topic: the topic says the kind, so nothing guesses it from the JSON.
-        List<Source<RawRecord, ?, ?>> sources = new java.util.ArrayList<>();
-        if (!config.eventsTopic().isBlank()) {
+        Set<String> kinds = servedKinds(config);
+        List<Source<RawRecord, ?, ?>> sources = new ArrayList<>();
+        if (kinds.contains(ScoringInput.EVENT) && !config.eventsTopic().isBlank()) {
             sources.add(KafkaRecords.rawRecords(config, ScoringInput.EVENT, bounded, config.eventsTopic()));
         }
-        if (!config.imagesTopic().isBlank()) {
+        if (kinds.contains(ScoringInput.IMAGE) && !config.imagesTopic().isBlank()) {
             sources.add(KafkaRecords.rawRecords(config, ScoringInput.IMAGE, bounded, config.imagesTopic()));
         }
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("no input topic is read: the bundles serve " + kinds
+                    + " records and the topics for them are blank");
+        }
         return sources;
+    }
+
+    private static Set<String> servedKinds(ScoringJobConfig config) {
+        Set<String> kinds = new HashSet<>();
+        for (Path dir : config.bundlePaths()) {
+            kinds.add(ServedModel.kindOf(BundleLoader.readManifest(dir)));
+        }
+        return kinds;
     }
 }

@@ -26,13 +26,26 @@ public final class MetricNames {
     public static final String THRESHOLD = "energysentinel.threshold";
     /** Gauge, 1 for the model version in use; tags model_id, model_version. */
     public static final String MODEL_INFO = "energysentinel.model.info";
-    /** Counter of model swap attempts; tags {@link #OUTCOME} (accepted, refused), model_version. */
+    /**
+     * Counter of model swap attempts; tags {@link #OUTCOME} (accepted, refused, restored) and {@link #REASON} (the
+     * refusal's reason, {@code none} otherwise). Every combination is registered at zero at start-up, so
+     * {@code increase()} sees the first refusal.
+     */
     public static final String MODEL_SWAPS = "energysentinel.model.swaps";
+    /** Counter of open episodes closed because their source went silent. */
+    public static final String EPISODES_EXPIRED = "energysentinel.episodes.expired";
     /** Counter of retraining runs on data judged normal; tag outcome. */
     public static final String RETRAINS = "energysentinel.retrains";
 
-    /** Tag: the record's source. */
+    /**
+     * Tag: the record's source. Sources are chosen by producers, so the number with series of their own is capped
+     * (scoring job's {@code --max-metric-sources}); the rest share {@link #OTHER_SOURCE}.
+     */
     public static final String SOURCE = "source";
+    /** {@link #SOURCE} value shared by the sources over the cap. */
+    public static final String OTHER_SOURCE = "other";
+    /** {@link #REASON} value of swaps that were not refused. */
+    public static final String NO_REASON = "none";
     /** Tag: score id. */
     public static final String SCORE_TAG = "score";
     /** Tag: model bundle version. */

@@ -4,7 +4,9 @@ import io.energysentinel.contract.scoring.ExecutionProvider;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Option;
  * @param consumerGroup Kafka consumer group id
  * @param transactionalIdPrefix stable prefix of the exactly-once producer's transactional ids
  * @param transactionTimeout producer transaction timeout; must not exceed the broker's (15 min default)
- * @param bundle the model bundle directory served from start-up
- * @param score the score to alert on, or empty for the bundle's default
+ * @param bundles the model bundle directories served from start-up, at most one per record kind: an event
+ *     model serves the events topic, an image model the images topic; a topic without a model is not read
+ * @param score the score to alert on, or empty for each bundle's default
  * @param maxBatchSize most records per ONNX Runtime call
  * @param maxBatchWait longest a record waits for its batch to fill
  * @param shards keys the scorer spreads records over (batches form per shard)
@@ -44,14 +47,25 @@ import picocli.CommandLine.Option;
  *     10% check it, 100 each at least); fewer and the interval passes without one
  * @param retrainReservoir normal events kept per interval, a uniform sample of all seen (reservoir sampling)
  * @param retrainSteps PCD steps per retraining
+ * @param modelRoots directories model updates may point into (comma-separated); empty = the parent directories of
+ *     the start-up bundles and the retraining directory
+ * @param modelLoadRetry how long a subtask retries an announced bundle it cannot see yet (shared storage lagging)
+ *     before it refuses it
+ * @param episodeIdleTimeout how long an open episode survives without records from its source (event time, and
+ *     processing time for a source that never comes back)
+ * @param maxEventTimeSkew how far in the future (processing time) an event time may lie; later ones are dead letters
+ * @param maxMetricSources most sources with series of their own in the metrics; the rest are counted as {@code other}
+ * @param startupTimeout how long the entry point waits for Kafka before it gives up with a clear message
  */
 public record ScoringJobConfig(
         String bootstrapServers, String eventsTopic, String imagesTopic, String modelUpdatesTopic, String alertsTopic,
         String scoresTopic, String deadLetterTopic, String consumerGroup, String transactionalIdPrefix,
-        Duration transactionTimeout, String bundle, String score, int maxBatchSize, Duration maxBatchWait, int shards,
+        Duration transactionTimeout, List<String> bundles, String score, int maxBatchSize, Duration maxBatchWait, int shards,
         int quietRecordsToClose, int maxImageBytes, Duration maxOutOfOrderness, ExecutionProvider provider,
         int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
-        Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps)
+        Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps,
+        String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration maxEventTimeSkew, int maxMetricSources,
+        Duration startupTimeout)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -59,7 +73,8 @@ public record ScoringJobConfig(
     public static final Duration BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     public ScoringJobConfig {
-        Objects.requireNonNull(bundle, "bundle");
+        bundles = List.copyOf(bundles);
+        require(!bundles.isEmpty() && bundles.size() <= 2, "give one --bundle, or two (one event and one image model)");
         require(maxBatchSize >= 1 && maxBatchSize <= 4096, "max-batch-size must be 1..4096");
         require(!maxBatchWait.isNegative() && !maxBatchWait.isZero(), "max-batch-wait must be positive");
         require(shards >= 1, "shards must be >= 1");
@@ -73,6 +88,11 @@ public record ScoringJobConfig(
                 "transaction-timeout must be positive and at most the broker's 15 min transaction.max.timeout.ms");
         require(transactionTimeout.compareTo(checkpointInterval) > 0, "transaction-timeout must exceed checkpoint-interval");
         require(!transactionalIdPrefix.isBlank(), "transactional-id-prefix must not be blank");
+        require(!modelLoadRetry.isNegative(), "model-load-retry must not be negative");
+        require(!episodeIdleTimeout.isNegative() && !episodeIdleTimeout.isZero(), "episode-idle-timeout must be positive");
+        require(!maxEventTimeSkew.isNegative(), "max-event-time-skew must not be negative");
+        require(maxMetricSources >= 1, "max-metric-sources must be >= 1");
+        require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "startup-timeout must be positive");
         require(!retrainInterval.isNegative(), "retrain-interval must not be negative");
         if (!retrainInterval.isZero()) {
             require(retrainDir != null && !retrainDir.isBlank(), "retraining needs --retrain-dir");
@@ -93,9 +113,31 @@ public record ScoringJobConfig(
         }
     }
 
-    /** The bundle directory. */
-    public Path bundlePath() {
-        return Path.of(bundle);
+    /** The start-up bundle directories. */
+    public List<Path> bundlePaths() {
+        return bundles.stream().map(Path::of).toList();
+    }
+
+    /** The directories model updates may point into: the configured ones, else where the job's bundles live. */
+    public List<Path> modelRootPaths() {
+        if (!modelRoots.isBlank()) {
+            return Arrays.stream(modelRoots.split(",")).map(String::trim).filter(r -> !r.isEmpty())
+                    .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
+        }
+        List<Path> roots = new ArrayList<>();
+        for (Path b : bundlePaths()) {
+            Path parent = b.toAbsolutePath().normalize().getParent();
+            roots.add(parent == null ? b.toAbsolutePath().normalize() : parent);
+        }
+        if (retrainingEnabled()) {
+            roots.add(Path.of(retrainDir).toAbsolutePath().normalize());
+        }
+        return roots;
+    }
+
+    /** The topic model swap outcomes go to: the model-updates topic's name plus {@code .events}. */
+    public String modelEventsTopic() {
+        return modelUpdatesTopic + ".events";
     }
 
     /** Whether scores are published to a topic. */
@@ -111,21 +153,15 @@ public record ScoringJobConfig(
     }
 
     /**
-     * Parses a command line for a {@code main}: prints usage and returns empty for {@code --help}, or prints
-     * the problem and usage to stderr and throws for bad options.
+     * Parses a command line for a {@code main}: prints usage and returns empty for {@code --help}.
      *
-     * @throws CommandLine.ParameterException on a missing or malformed option
+     * @throws CommandLine.ParameterException on a missing, unknown or malformed option
+     * @throws IllegalArgumentException on values that do not fit together
      */
     public static Optional<ScoringJobConfig> fromCommandLine(String... args) {
         Flags flags = new Flags();
         CommandLine cli = new CommandLine(flags);
-        try {
-            cli.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            throw e;
-        }
+        cli.parseArgs(args);
         if (CommandLine.printHelpIfRequested(cli.getParseResult())) {
             return Optional.empty();
         }
@@ -146,7 +182,8 @@ public record ScoringJobConfig(
         @Option(names = "--consumer-group", defaultValue = "energysentinel-scoring") String consumerGroup;
         @Option(names = "--transactional-id-prefix", defaultValue = "energysentinel-scoring") String transactionalIdPrefix;
         @Option(names = "--transaction-timeout", defaultValue = "PT10M") Duration transactionTimeout;
-        @Option(names = "--bundle", required = true) Path bundle;
+        @Option(names = "--bundle", required = true, description = "Model bundle directory; repeat for an event and an image model.")
+        List<Path> bundles;
         @Option(names = "--score", defaultValue = "") String score;
         @Option(names = "--max-batch-size", defaultValue = "64") int maxBatchSize;
         @Option(names = "--max-batch-wait", defaultValue = "PT0.05S") Duration maxBatchWait;
@@ -165,13 +202,21 @@ public record ScoringJobConfig(
         @Option(names = "--retrain-min-rows", defaultValue = "1000") int retrainMinRows;
         @Option(names = "--retrain-reservoir", defaultValue = "20000") int retrainReservoir;
         @Option(names = "--retrain-steps", defaultValue = "500") int retrainSteps;
+        @Option(names = "--model-roots", defaultValue = "") String modelRoots;
+        @Option(names = "--model-load-retry", defaultValue = "PT5M") Duration modelLoadRetry;
+        @Option(names = "--episode-idle-timeout", defaultValue = "PT10M") Duration episodeIdleTimeout;
+        @Option(names = "--max-event-time-skew", defaultValue = "PT1H") Duration maxEventTimeSkew;
+        @Option(names = "--max-metric-sources", defaultValue = "200") int maxMetricSources;
+        @Option(names = "--startup-timeout", defaultValue = "PT30S") Duration startupTimeout;
 
         ScoringJobConfig toConfig() {
             return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
-                    deadLetterTopic, consumerGroup, transactionalIdPrefix, transactionTimeout, bundle.toString(), score, maxBatchSize,
+                    deadLetterTopic, consumerGroup, transactionalIdPrefix, transactionTimeout,
+                    bundles.stream().map(Path::toString).toList(), score, maxBatchSize,
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
-                    retrainReservoir, retrainSteps);
+                    retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
+                    startupTimeout);
         }
     }
 }

@@ -2,51 +2,74 @@ package io.energysentinel.job.functions;
 
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
+import java.io.Serializable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns scores into alerts with hysteresis. Keyed by source. Emits one {@link Alert} when a source's
- * episode opens (first score above threshold); keeps an {@link EpisodeTracker.Episode} in state while the
- * episode is open and clears it when the episode closes, so a quiet source holds no state.
+ * Turns scores into alerts with hysteresis. Keyed by source. Emits one {@link Alert} when a source's episode opens
+ * (first score above threshold); keeps an {@link EpisodeTracker.Episode} and its expiry timers in state while the
+ * episode is open, and clears both when the episode closes: after {@code quietRecords} normal records, or when the
+ * source has sent nothing for the idle timeout, in event time (the watermark passes its last record's time plus the
+ * timeout) or, for a source that never comes back while the whole stream is quiet, in processing time. So a quiet
+ * source holds no state, and a source that went silent mid-episode alerts again on its next anomaly.
  */
 public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRecord, Alert> {
     private static final long serialVersionUID = 1L;
     /** State: the open episode of this source, absent when none. */
     static final ValueStateDescriptor<EpisodeTracker.Episode> EPISODE =
             new ValueStateDescriptor<>("episode", EpisodeTracker.Episode.class);
+    /** State: the expiry timers of the open episode, absent when none. */
+    static final ValueStateDescriptor<Expiry> EXPIRY = new ValueStateDescriptor<>("episode-expiry", Expiry.class);
+
+    /** When an open episode expires, in event time and in processing time. */
+    public record Expiry(long eventTime, long processingTime) implements Serializable {}
 
     private final int quietRecords;
+    private final long idleMillis;
     private final int metricsPort;
+    private final int maxMetricSources;
     private transient EpisodeTracker tracker;
     private transient ValueState<EpisodeTracker.Episode> episode;
+    private transient ValueState<Expiry> expiry;
     private transient ScoringMetrics metrics;
 
-    /** An alerter closing episodes after {@code quietRecords} normal records. */
-    public EpisodeAlerter(int quietRecords, int metricsPort) {
-        this.quietRecords = quietRecords;
-        this.metricsPort = metricsPort;
+    /** An alerter configured by {@code config} (quiet records, idle timeout, metrics). */
+    public EpisodeAlerter(ScoringJobConfig config) {
+        this.quietRecords = config.quietRecordsToClose();
+        this.idleMillis = config.episodeIdleTimeout().toMillis();
+        this.metricsPort = config.metricsPort();
+        this.maxMetricSources = config.maxMetricSources();
     }
 
     @Override
     public void open(OpenContext openContext) {
         tracker = new EpisodeTracker(quietRecords);
         episode = getRuntimeContext().getState(EPISODE);
-        metrics = MetricsEndpoint.acquireMetrics(metricsPort);
+        expiry = getRuntimeContext().getState(EXPIRY);
+        metrics = MetricsEndpoint.acquireMetrics(metricsPort, maxMetricSources);
     }
 
     @Override
     public void processElement(ScoredRecord scored, Context ctx, Collector<Alert> out) throws Exception {
         EpisodeTracker.Step step = tracker.observe(episode.value(), scored.value(), scored.threshold());
+        cancelExpiry(ctx);
         if (step.next() == null) {
             episode.clear();
         } else {
             episode.update(step.next());
+            Expiry at = new Expiry(saturatedAdd(scored.eventTime(), idleMillis),
+                    saturatedAdd(ctx.timerService().currentProcessingTime(), idleMillis));
+            ctx.timerService().registerEventTimeTimer(at.eventTime());
+            ctx.timerService().registerProcessingTimeTimer(at.processingTime());
+            expiry.update(at);
         }
         if (step.alert()) {
             metrics.alert(scored.source(), scored.score(), scored.modelVersion());
@@ -54,6 +77,34 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
                     scored.threshold(), scored.value() - scored.threshold(), scored.modelId(), scored.modelVersion(),
                     System.currentTimeMillis()));
         }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        Expiry at = expiry.value();
+        if (at == null) {
+            return;
+        }
+        boolean due = ctx.timeDomain() == TimeDomain.EVENT_TIME ? timestamp == at.eventTime() : timestamp == at.processingTime();
+        if (due) {
+            cancelExpiry(ctx);
+            episode.clear();
+            metrics.episodeExpired();
+        }
+    }
+
+    private void cancelExpiry(Context ctx) throws Exception {
+        Expiry at = expiry.value();
+        if (at != null) {
+            ctx.timerService().deleteEventTimeTimer(at.eventTime());
+            ctx.timerService().deleteProcessingTimeTimer(at.processingTime());
+            expiry.clear();
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     @Override

@@ -1,30 +1,26 @@
 package io.energysentinel.job.functions;
 
-import io.energysentinel.contract.ScoreName;
-import io.energysentinel.contract.bundle.BundleRejectedException;
-import io.energysentinel.contract.bundle.InputValidator;
-import io.energysentinel.contract.bundle.ModelBundle;
-import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
-import io.energysentinel.contract.scoring.ModelOutputs;
 import io.energysentinel.contract.scoring.ScorerOptions;
-import io.energysentinel.contract.scoring.ScoringException;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
 import io.energysentinel.job.model.ModelEvent;
+import io.energysentinel.job.model.ModelHolder;
+import io.energysentinel.job.model.ModelRefusal;
 import io.energysentinel.job.model.ScoringInput;
-import io.energysentinel.job.model.SharedBundles;
+import io.energysentinel.job.model.ServedModel;
+import io.energysentinel.job.model.UpdatePolicy;
 import io.energysentinel.job.retrain.NormalSample;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -32,6 +28,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -41,15 +38,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores records in micro-batches with ONNX Runtime and swaps models without a restart.
  *
- * <p>Keyed by shard ({@link ScorerShards}: records of one source always land in one shard). Buffers records
- * in keyed list state until {@code maxBatchSize} have arrived or {@code maxBatchWait} has passed (a
- * processing-time timer), then validates each against the model's input spec (bad ones go to {@link ParseRecords#DEAD_LETTERS}),
- * scores the rest in one call and emits a {@link ScoredRecord} per record in arrival order. The buffer and
- * its timer are checkpointed, so no record is lost across a failure; both are cleared on every flush.
+ * <p>Keyed by shard ({@link ScorerShards}: records of one source always land in one shard). Buffers records in
+ * keyed list state until {@code maxBatchSize} have arrived or {@code maxBatchWait} has passed (a processing-time
+ * timer), then scores each record kind with the model line serving it ({@link BatchScoring}) and emits a
+ * {@link ScoredRecord} per record scored. Records that do not fit the model, score NaN or have no model go to
+ * {@link DeadLetters#TAG}. The buffer and its timer are checkpointed, so no record is lost across a failure; both
+ * are cleared on every flush.
  *
- * <p>The broadcast side carries {@link ModelUpdate}s (metadata only). Each subtask verifies the announced
- * bundle; if it passes, it replaces the model and is kept in broadcast state (so a restored job reloads
- * it), else the current model stays and a refusal goes to {@link #MODEL_EVENTS}, the log and a metric.
+ * <p>The broadcast side carries {@link ModelUpdate}s (metadata only). Each passes the {@link UpdatePolicy}, then
+ * the line's {@link ModelHolder} verifies and swaps it in all at once or not at all; every outcome goes to
+ * {@link #MODEL_EVENTS}, the log and a metric. An accepted update is kept in broadcast state per model line, so a
+ * restored job serves it again: before its first flush, a restored subtask reloads what that state names.
  */
 public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Integer, ScoringInput, ModelUpdate, ScoredRecord> {
     private static final long serialVersionUID = 1L;
@@ -58,10 +57,9 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     public static final OutputTag<NormalSample> NORMAL_SAMPLES = new OutputTag<>("normal-samples") { };
     /** Side output of model swap outcomes. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS = new OutputTag<>("model-events") { };
-    /** Broadcast state: the last accepted model update, under key {@link #CURRENT}. */
+    /** Broadcast state: the last accepted model update of each model line, keyed by model id. */
     public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
-            new MapStateDescriptor<>("model", Types.STRING, Types.POJO(ModelUpdate.class));
-    static final String CURRENT = "current";
+            new MapStateDescriptor<>("models", Types.STRING, Types.POJO(ModelUpdate.class));
     /** Event-time timer that only the final watermark of a bounded input reaches. */
     static final long END_OF_INPUT = Long.MAX_VALUE - 1;
     static final ListStateDescriptor<ScoringInput> BUFFER = new ListStateDescriptor<>("buffer", ScoringInput.class);
@@ -69,49 +67,48 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     static final ValueStateDescriptor<Long> TIMER = new ValueStateDescriptor<>("flush-timer", Types.LONG);
 
     private final ScoringJobConfig config;
-    private transient ModelBundle bundle;
-    private transient String bundleUri;
-    private transient ScoreName score;
-    private transient InputValidator validator;
+    private final UpdatePolicy policy;
+    /** Model lines by the record kind they serve. */
+    private transient Map<String, ModelHolder> lines;
+    private transient boolean caughtUp;
+    /** What each line's metrics say it serves. */
+    private transient Map<String, ServedModel> reported;
     private transient ListState<ScoringInput> buffer;
     private transient ValueState<Integer> buffered;
     private transient ValueState<Long> timer;
     private transient ScoringMetrics metrics;
 
-    /** A scorer serving {@code config.bundle()} until an update arrives. */
+    /** A scorer serving {@code config.bundles()} until updates arrive. */
     public MicroBatchScorer(ScoringJobConfig config) {
         this.config = config;
+        this.policy = new UpdatePolicy(config.modelRootPaths());
     }
 
     @Override
     public void open(OpenContext openContext) {
-        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort());
+        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort(), config.maxMetricSources());
         buffer = getRuntimeContext().getListState(BUFFER);
         buffered = getRuntimeContext().getState(BUFFERED);
         timer = getRuntimeContext().getState(TIMER);
-        use(SharedBundles.acquire(config.bundlePath(), null, scorerOptions()), config.bundlePath().toUri().toString());
-    }
-
-    private ScorerOptions scorerOptions() {
-        // Fixed batch shapes keep ONNX Runtime's arena from growing with every new batch size.
-        return new ScorerOptions(config.provider(), config.intraOpThreads(), config.maxBatchSize());
-    }
-
-    private void use(ModelBundle next, String uri) {
-        ModelBundle previous = bundle;
-        bundle = next;
-        bundleUri = uri;
-        score = config.score().isBlank() ? next.manifest().defaultScore() : ScoreName.fromId(config.score());
-        validator = new InputValidator(next.manifest().input());
-        metrics.modelInUse(next.manifest().modelId(), next.manifest().modelVersion(), score.id(), next.threshold(score).threshold());
-        if (previous != null && previous != next) {
-            SharedBundles.release(previous);
+        lines = new LinkedHashMap<>();
+        reported = new java.util.HashMap<>();
+        ScorerOptions options = new ScorerOptions(config.provider(), config.intraOpThreads(), config.maxBatchSize());
+        for (Path dir : config.bundlePaths()) {
+            ModelHolder line = ModelHolder.open(dir, config.score(), options, config.modelLoadRetry().toMillis());
+            ModelHolder clash = lines.putIfAbsent(line.serving().kind(), line);
+            if (clash != null) {
+                line.close();
+                throw new IllegalArgumentException("two bundles serve " + line.serving().kind() + " records: "
+                        + clash.serving().uri() + " and " + dir);
+            }
+            inMetrics(line.serving());
         }
+        caughtUp = false;
     }
 
     @Override
     public void processElement(ScoringInput input, ReadOnlyContext ctx, Collector<ScoredRecord> out) throws Exception {
-        catchUpWithBroadcastState(ctx.getBroadcastState(MODEL_STATE));
+        catchUpWithBroadcastState(ctx);
         buffer.add(input);
         int count = (buffered.value() == null ? 0 : buffered.value()) + 1;
         buffered.update(count);
@@ -129,23 +126,18 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoredRecord> out) throws Exception {
-        boolean endOfInput = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME;
+        boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         if (endOfInput || (timer.value() != null && timer.value() == timestamp)) {
+            // A restored subtask's first timer can fire before any record: it must score with the restored model.
+            catchUpWithBroadcastState(ctx);
             flush(ctx, out);
         }
     }
 
     private void flush(ReadOnlyContext ctx, Collector<ScoredRecord> out) throws Exception {
-        List<ScoringInput> valid = new ArrayList<>();
-        List<float[]> inputs = new ArrayList<>();
+        Map<String, List<ScoringInput>> byKind = new LinkedHashMap<>();
         for (ScoringInput in : buffer.get()) {
-            InputValidator.Result r = in.features() != null ? validator.check(in.features()) : validator.check(in.pixels());
-            if (r.valid()) {
-                valid.add(in);
-                inputs.add(r.input());
-            } else {
-                deadLetter(ctx, in, r.violation().reason(), r.violation().detail());
-            }
+            byKind.computeIfAbsent(in.kind(), k -> new ArrayList<>()).add(in);
         }
         buffer.clear();
         buffered.clear();
@@ -154,92 +146,158 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             timer.clear();
         }
         ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
-        if (valid.isEmpty()) {
-            return;
+        long now = ctx.currentProcessingTime();
+        for (ModelHolder line : lines.values()) {
+            report(ctx, line, line.retryPending(now));
         }
-        long start = System.nanoTime();
-        float[] values;
-        try {
-            ModelOutputs outputs = bundle.score(inputs.toArray(new float[0][]));
-            values = outputs.column(score.id());
-        } catch (ScoringException e) {
-            for (ScoringInput in : valid) {
-                deadLetter(ctx, in, DeadLetterReason.SCORING_FAILED, e.getMessage());
+        for (Map.Entry<String, List<ScoringInput>> batch : byKind.entrySet()) {
+            ModelHolder line = lines.get(batch.getKey());
+            if (line == null) {
+                for (ScoringInput in : batch.getValue()) {
+                    deadLetter(ctx, in, DeadLetterReason.NO_MODEL, "this job serves no " + in.kind() + " model (it serves "
+                            + lines.keySet() + ")");
+                }
+            } else {
+                emit(ctx, out, line.serving(), BatchScoring.score(line.serving(), batch.getValue()));
             }
+        }
+    }
+
+    private void emit(ReadOnlyContext ctx, Collector<ScoredRecord> out, ServedModel model, BatchScoring.Result result) {
+        for (BatchScoring.Refused r : result.refused()) {
+            deadLetter(ctx, r.input(), r.reason(), r.detail());
+        }
+        if (result.scored().isEmpty()) {
             return;
         }
-        String version = bundle.manifest().modelVersion();
-        metrics.batch(valid.get(0).kind(), bundle.scorer().providerInUse().name(), version, valid.size(),
-                Duration.ofNanos(System.nanoTime() - start));
-        double threshold = bundle.threshold(score).threshold();
-        List<String> featureNames = bundle.manifest().input().featureNames();
+        String version = model.modelVersion();
+        String kind = model.kind();
+        metrics.batch(kind, model.bundle().scorer().providerInUse().name(), version, result.scored().size(),
+                Duration.ofNanos(result.scoringNanos()));
+        List<String> featureNames = model.bundle().manifest().input().featureNames();
         boolean sampleNormal = config.retrainingEnabled() && !featureNames.isEmpty();
-        for (int i = 0; i < valid.size(); i++) {
-            ScoringInput in = valid.get(i);
-            if (sampleNormal && values[i] <= threshold) {
-                ctx.output(NORMAL_SAMPLES, new NormalSample(bundle.manifest().modelId(), featureNames, inputs.get(i)));
+        for (BatchScoring.Scored s : result.scored()) {
+            ScoringInput in = s.input();
+            boolean anomalous = s.value() > model.threshold();
+            if (sampleNormal && !anomalous) {
+                ctx.output(NORMAL_SAMPLES, new NormalSample(model.modelId(), featureNames, s.vector()));
             }
-            metrics.score(in.source(), score.id(), version, values[i]);
+            metrics.score(in.source(), model.score().id(), version, s.value());
             metrics.lag(in.kind(), in.eventTime());
-            out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), score.id(), values[i], threshold,
-                    values[i] > threshold, bundle.manifest().modelId(), version));
+            out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), model.score().id(), s.value(), model.threshold(),
+                    anomalous, model.modelId(), version));
         }
     }
 
     private void deadLetter(ReadOnlyContext ctx, ScoringInput in, DeadLetterReason reason, String detail) {
         metrics.deadLetter(reason, in.kind());
-        String payload = in.features() != null ? String.valueOf(in.features())
-                : "image " + in.id() + " with " + (in.pixels() == null ? 0 : in.pixels().length) + " pixels";
-        ctx.output(ParseRecords.DEAD_LETTERS, new DeadLetter(reason, detail, in.origin(), payload, System.currentTimeMillis()));
+        ctx.output(DeadLetters.TAG, DeadLetters.of(in, reason, detail));
     }
 
     @Override
     public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<ScoredRecord> out) throws Exception {
-        BroadcastState<String, ModelUpdate> state = ctx.getBroadcastState(MODEL_STATE);
+        long now = ctx.currentProcessingTime();
+        ModelHolder line = null;
+        ModelEvent event;
         try {
-            ModelBundle next = SharedBundles.acquire(bundlePath(update), update.sha256(), scorerOptions());
-            if (!next.manifest().modelVersion().equals(update.modelVersion())) {
-                SharedBundles.release(next);
-                throw new BundleRejectedException(BundleRejectedException.Reason.CORRUPT_MANIFEST, bundlePath(update),
-                        "announced version " + update.modelVersion() + " but the bundle is " + next.manifest().modelVersion());
+            Path dir = policy.check(update, servedLines());
+            line = lineOf(update.modelId());
+            event = line.offer(update, dir, false, now);
+            if (event == null ? !line.hasPending() : ModelEvent.ACCEPTED.equals(event.outcome())) {
+                ctx.getBroadcastState(MODEL_STATE).put(update.modelId(), update);
             }
-            use(next, update.uri());
-            state.put(CURRENT, update);
-            metrics.swap(ModelEvent.ACCEPTED, update.modelVersion());
-            LOG.info("now scoring with model {}/{} from {}", update.modelId(), update.modelVersion(), update.uri());
-            ctx.output(MODEL_EVENTS, new ModelEvent(update.modelId(), update.modelVersion(), update.uri(), ModelEvent.ACCEPTED,
-                    "serving " + score.id() + " threshold " + bundle.threshold(score).threshold(), System.currentTimeMillis()));
-        } catch (BundleRejectedException | IllegalArgumentException e) {
-            metrics.swap(ModelEvent.REFUSED, update.modelVersion());
-            LOG.warn("refused model update {}/{}: {}; still serving {}", update.modelId(), update.modelVersion(), e.getMessage(),
-                    bundle.manifest().modelVersion());
-            ctx.output(MODEL_EVENTS, new ModelEvent(update.modelId(), update.modelVersion(), update.uri(), ModelEvent.REFUSED,
-                    e.getMessage(), System.currentTimeMillis()));
+        } catch (ModelRefusal e) {
+            event = ModelEvent.refused(update, e, now);
         }
+        report(ctx, line, event);
     }
 
-    private void catchUpWithBroadcastState(ReadOnlyBroadcastState<String, ModelUpdate> state) throws Exception {
-        ModelUpdate current = state.get(CURRENT);
-        // After a restore, broadcast state names the model that was serving; load it before scoring.
-        if (current != null && !current.uri().equals(bundleUri)) {
+    /** After a restore, loads (once) what broadcast state says each line served. */
+    private void catchUpWithBroadcastState(ReadOnlyContext ctx) throws Exception {
+        if (caughtUp) {
+            return;
+        }
+        caughtUp = true;
+        ReadOnlyBroadcastState<String, ModelUpdate> state = ctx.getBroadcastState(MODEL_STATE);
+        for (Map.Entry<String, ModelUpdate> entry : state.immutableEntries()) {
+            ModelUpdate update = entry.getValue();
+            ModelHolder line = null;
+            ModelEvent event;
             try {
-                use(SharedBundles.acquire(bundlePath(current), current.sha256(), scorerOptions()), current.uri());
-            } catch (BundleRejectedException e) {
-                LOG.error("cannot reload model {} from restored state, keeping {}: {}", current.uri(), bundleUri, e.getMessage());
-                bundleUri = current.uri();
+                Path dir = policy.check(update, servedLines());
+                line = lineOf(update.modelId());
+                event = line.offer(update, dir, true, ctx.currentProcessingTime());
+            } catch (ModelRefusal e) {
+                event = ModelEvent.refused(update, e, ctx.currentProcessingTime());
             }
+            report(ctx, line, event);
         }
     }
 
-    private static Path bundlePath(ModelUpdate update) {
-        URI uri = URI.create(update.uri());
-        return uri.getScheme() == null ? Path.of(update.uri()) : Path.of(uri);
+    private void report(ReadOnlyContext ctx, ModelHolder line, ModelEvent event) {
+        reportTo(event, line, e -> ctx.output(MODEL_EVENTS, e));
+    }
+
+    private void report(Context ctx, ModelHolder line, ModelEvent event) {
+        reportTo(event, line, e -> ctx.output(MODEL_EVENTS, e));
+    }
+
+    private void reportTo(ModelEvent event, ModelHolder line, java.util.function.Consumer<ModelEvent> output) {
+        if (event == null) {
+            return;
+        }
+        metrics.swap(event.outcome(), event.reason());
+        if (ModelEvent.REFUSED.equals(event.outcome())) {
+            LOG.warn("refused model update {}/{} ({}): {}", event.modelId(), event.modelVersion(), event.reason(), event.detail());
+        } else {
+            LOG.info("now scoring with model {}/{} from {}", event.modelId(), event.modelVersion(), event.uri());
+        }
+        if (line != null && !ModelEvent.REFUSED.equals(event.outcome())) {
+            inMetrics(line.serving());
+        }
+        output.accept(event);
+    }
+
+    /** Moves the metrics' model-in-use series to {@code now}; the previous version's series go when no subtask uses it. */
+    private void inMetrics(ServedModel now) {
+        ServedModel before = reported.put(now.modelId(), now);
+        if (before == now) {
+            return;
+        }
+        metrics.modelInUse(now.modelId(), now.modelVersion(), now.score().id(), now.threshold());
+        if (before != null) {
+            metrics.modelRetired(before.modelVersion());
+        }
+    }
+
+    private List<String> servedLines() {
+        List<String> ids = new ArrayList<>(lines.size());
+        for (ModelHolder line : lines.values()) {
+            ids.add(line.serving().modelId());
+        }
+        return ids;
+    }
+
+    private ModelHolder lineOf(String modelId) {
+        for (ModelHolder line : lines.values()) {
+            if (line.serving().modelId().equals(modelId)) {
+                return line;
+            }
+        }
+        throw new ModelRefusal(ModelRefusal.Reason.OTHER_MODEL_LINE, "this job serves " + servedLines() + ", not " + modelId);
     }
 
     @Override
     public void close() {
-        SharedBundles.release(bundle);
-        bundle = null;
+        if (lines != null) {
+            for (ModelHolder line : lines.values()) {
+                if (metrics != null && line.serving() != null) {
+                    metrics.modelRetired(line.serving().modelVersion());
+                }
+                line.close();
+            }
+            lines = null;
+        }
         if (metrics != null) {
             MetricsEndpoint.release();
             metrics = null;

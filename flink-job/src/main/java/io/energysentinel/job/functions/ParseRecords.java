@@ -1,6 +1,6 @@
 package io.energysentinel.job.functions;
 
-import io.energysentinel.contract.records.DeadLetter;
+import io.energysentinel.contract.records.Outcome;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.io.RecordParser;
@@ -10,17 +10,13 @@ import io.energysentinel.job.model.ScoringInput;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
- * Parses raw JSON records. Emits {@link ScoringInput}s; unparseable, non-finite or oversized records go to
- * the {@link #DEAD_LETTERS} side output with the reason and are counted. Stateless.
+ * Parses raw JSON records. Emits {@link ScoringInput}s; unparseable, non-finite or oversized records go to the
+ * {@link DeadLetters#TAG} side output with the reason and are counted. Stateless.
  */
 public final class ParseRecords extends ProcessFunction<RawRecord, ScoringInput> {
     private static final long serialVersionUID = 1L;
-    /** Side output of records that cannot be scored. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
-
     private final ScoringJobConfig config;
     private transient RecordParser parser;
     private transient ScoringMetrics metrics;
@@ -32,20 +28,19 @@ public final class ParseRecords extends ProcessFunction<RawRecord, ScoringInput>
 
     @Override
     public void open(OpenContext openContext) {
-        parser = new RecordParser(config.maxImageBytes());
-        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort());
+        parser = new RecordParser(config.maxImageBytes(), config.maxEventTimeSkew().toMillis());
+        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort(), config.maxMetricSources());
     }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ScoringInput> out) {
-        RecordParser.Parsed parsed = parser.parse(raw);
+        Outcome<ScoringInput> parsed = parser.parse(raw);
         if (parsed.ok()) {
-            out.collect(parsed.input());
+            out.collect(parsed.value());
             return;
         }
         metrics.deadLetter(parsed.reason(), raw.kind());
-        ctx.output(DEAD_LETTERS, new DeadLetter(parsed.reason(), parsed.detail(), raw.origin(), raw.payload(),
-                System.currentTimeMillis()));
+        ctx.output(DeadLetters.TAG, DeadLetters.of(raw, parsed.reason(), parsed.detail()));
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class JsonLinesReplay {
         public RawRecord map(Long index) {
             String line = lines.get(index.intValue());
             int tab = line.indexOf('\t');
-            return new RawRecord(line.substring(0, tab), line.substring(tab + 1), file + ":" + (index + 1));
+            return RawRecord.ofText(line.substring(0, tab), line.substring(tab + 1), file + ":" + (index + 1));
         }
     }
 }

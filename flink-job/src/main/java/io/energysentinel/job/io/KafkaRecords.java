@@ -40,13 +40,20 @@ public final class KafkaRecords {
         return builder.build();
     }
 
-    /** Model updates from {@code config.modelUpdatesTopic()}; unreadable ones are logged and skipped. */
+    /**
+     * Model updates from {@code config.modelUpdatesTopic()}, committed ones only; unreadable ones are logged and skipped.
+     *
+     * <p>A fresh start (no checkpoint or savepoint) reads from the latest offset: it serves the {@code --bundle}
+     * it was given and only updates announced from then on, never a replay of every update ever announced. A
+     * restored job resumes from its checkpointed offsets and its broadcast state names the model it served.
+     */
     public static KafkaSource<ModelUpdate> modelUpdates(ScoringJobConfig config, boolean bounded) {
         var builder = KafkaSource.<ModelUpdate>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.modelUpdatesTopic())
                 .setGroupId(config.consumerGroup() + "-model-updates")
-                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setStartingOffsets(OffsetsInitializer.latest())
+                .setProperty("isolation.level", "read_committed")
                 .setDeserializer(new ModelUpdateDeserializer());
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
@@ -122,8 +129,7 @@ public final class KafkaRecords {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
-            String payload = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
-            out.collect(new RawRecord(kind, payload, record.topic() + "/" + record.partition() + "@" + record.offset()));
+            out.collect(new RawRecord(kind, record.value(), record.topic() + "/" + record.partition() + "@" + record.offset()));
         }
 
         @Override
@@ -132,16 +138,19 @@ public final class KafkaRecords {
         }
     }
 
-    /** Model updates as JSON; a malformed one is logged and dropped (it cannot name a model to load). */
+    /**
+     * Model updates as JSON; one that is not JSON of that shape is logged and dropped (it cannot name a model to
+     * load). Missing fields pass through: the scorer refuses them with a reason on the model-events topic.
+     */
     static final class ModelUpdateDeserializer implements KafkaRecordDeserializationSchema<ModelUpdate> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ModelUpdate> out) {
             try {
-                ModelUpdate update = Json.compact().readValue(record.value(), ModelUpdate.class);
-                if (update.uri() == null || update.modelVersion() == null) {
-                    throw new IOException("model update needs uri and modelVersion");
+                ModelUpdate update = record.value() == null ? null : Json.compact().readValue(record.value(), ModelUpdate.class);
+                if (update == null) {
+                    throw new IOException("empty or JSON null");
                 }
                 out.collect(update);
             } catch (IOException | RuntimeException e) {

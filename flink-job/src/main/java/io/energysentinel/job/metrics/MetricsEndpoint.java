@@ -40,9 +40,12 @@ public final class MetricsEndpoint {
         return registry;
     }
 
-    /** The job's meters in the shared registry; pair every call with one {@link #release()}. */
-    public static synchronized ScoringMetrics acquireMetrics(int port) {
-        return ScoringMetrics.of(acquire(port));
+    /**
+     * The job's meters in the shared registry, at most {@code maxSources} sources with series of their own; pair
+     * every call with one {@link #release()}.
+     */
+    public static synchronized ScoringMetrics acquireMetrics(int port, int maxSources) {
+        return ScoringMetrics.of(acquire(port), maxSources);
     }
 
     /** Releases one use; the last stops the endpoint and closes the registry. */

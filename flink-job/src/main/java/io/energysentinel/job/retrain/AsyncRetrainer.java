@@ -49,7 +49,7 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
 
     @Override
     public void open(OpenContext openContext) {
-        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort());
+        metrics = MetricsEndpoint.acquireMetrics(config.metricsPort(), config.maxMetricSources());
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "energysentinel-retrain");
             t.setDaemon(true);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -20,13 +21,13 @@ class EpisodeAlerterTest {
     @Test
     void alertsOncePerSourceEpisodeAndClearsStateWhenItCloses() throws Exception {
         try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EpisodeAlerter(2, 0)), ScoredRecord::source, Types.STRING)) {
+                new KeyedProcessOperator<>(new EpisodeAlerter(config("PT10M"))), ScoredRecord::source, Types.STRING)) {
             harness.open();
             harness.processElement(scored("a1", "host-a", BEGINNING, 5.0), BEGINNING);
             harness.processElement(scored("b1", "host-b", BEGINNING, 0.1), BEGINNING);
             harness.processElement(scored("a2", "host-a", ONE_MINUTE_LATER, 7.0), ONE_MINUTE_LATER);
             harness.processElement(scored("b2", "host-b", ONE_MINUTE_LATER, 9.0), ONE_MINUTE_LATER);
-            assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(harness.numKeyedStateEntries()).as("an episode and its expiry per source").isEqualTo(4);
             harness.processElement(scored("a3", "host-a", TWO_MINUTES_LATER, 0.2), TWO_MINUTES_LATER);
             harness.processElement(scored("a4", "host-a", THREE_MINUTES_LATER, 0.3), THREE_MINUTES_LATER);
             harness.processElement(scored("b3", "host-b", TWO_MINUTES_LATER, 0.2), TWO_MINUTES_LATER);
@@ -40,6 +41,33 @@ class EpisodeAlerterTest {
             assertThat(harness.numKeyedStateEntries()).as("closed episodes leave no state").isZero();
         }
         assertThat(MetricsEndpoint.scrape()).isEmpty();
+    }
+
+    @Test
+    void anEpisodeOfASourceThatWentSilentExpiresSoItsNextAnomalyAlertsAgain() throws Exception {
+        long fiveMinutes = 5 * 60_000L;
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EpisodeAlerter(config("PT5M"))), ScoredRecord::source, Types.STRING)) {
+            harness.open();
+            harness.setProcessingTime(BEGINNING);
+            harness.processElement(scored("a1", "host-a", BEGINNING, 5.0), BEGINNING);
+            harness.processElement(scored("b1", "host-b", BEGINNING, 0.1), BEGINNING);
+            assertThat(harness.numKeyedStateEntries()).as("host-a's episode and its expiry").isEqualTo(2);
+            // host-a goes silent; other sources move event time on past its last record plus the timeout.
+            harness.processWatermark(BEGINNING + fiveMinutes + 1);
+            assertThat(harness.numKeyedStateEntries()).as("expired in event time").isZero();
+            harness.processElement(scored("a2", "host-a", BEGINNING + fiveMinutes + 2, 6.0), BEGINNING + fiveMinutes + 2);
+            // The whole stream goes quiet: processing time closes the episode all the same.
+            harness.setProcessingTime(BEGINNING + 2 * fiveMinutes + 10);
+            assertThat(harness.numKeyedStateEntries()).as("expired in processing time").isZero();
+            harness.processElement(scored("a3", "host-a", BEGINNING + 3 * fiveMinutes, 7.0), BEGINNING + 3 * fiveMinutes);
+            assertThat(harness.extractOutputValues()).extracting(Alert::recordId).containsExactly("a1", "a2", "a3");
+        }
+    }
+
+    private static ScoringJobConfig config(String idleTimeout) {
+        return ScoringJobConfig.fromArgs("--bundle", "unused", "--quiet-records", "2", "--metrics-port", "0",
+                "--episode-idle-timeout", idleTimeout);
     }
 
     private static ScoredRecord scored(String id, String source, long time, double value) {

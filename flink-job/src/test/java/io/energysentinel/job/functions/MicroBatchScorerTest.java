@@ -2,6 +2,8 @@ package io.energysentinel.job.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.energysentinel.contract.Json;
 import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.ModelBundle;
@@ -18,11 +20,14 @@ import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.model.SharedBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +41,7 @@ class MicroBatchScorerTest {
 
     @TempDir
     static Path dir;
+    static Path outside;
     static BundleManifest v1;
     static BundleManifest v2;
     static List<Event> events;
@@ -44,6 +50,12 @@ class MicroBatchScorerTest {
     static void trainBundles() {
         v1 = TestBundlesAccess.eventBundle(dir, "v1", 1);
         v2 = TestBundlesAccess.eventBundle(dir, "v2", 2);
+        try {
+            outside = Files.createTempDirectory("outside-model-roots");
+            copy(dir.resolve("v2"), outside.resolve("v2"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         events = TestBundlesAccess.normalEvents(5, 2, 9);
     }
 
@@ -81,15 +93,16 @@ class MicroBatchScorerTest {
             missing.remove("cpu_pct");
             Map<String, Double> extra = new HashMap<>(events.get(1).features());
             extra.put("temperature", 40.0);
-            harness.processElement(new ScoringInput("bad-1", "host-0", 1, ScoringInput.EVENT, missing, null, "t/0@1"), 1);
-            harness.processElement(new ScoringInput("bad-2", "host-0", 2, ScoringInput.EVENT, extra, null, "t/0@2"), 2);
+            harness.processElement(new ScoringInput("bad-1", "host-0", 1, ScoringInput.EVENT, missing, null, "t/0@1", "bad-1".getBytes()), 1);
+            harness.processElement(new ScoringInput("bad-2", "host-0", 2, ScoringInput.EVENT, extra, null, "t/0@2", "bad-2".getBytes()), 2);
             harness.processElement(input(events.get(2)), 3);
             assertThat(harness.extractOutputValues()).extracting(ScoredRecord::recordId).containsExactly(events.get(2).id());
-            List<DeadLetter> dead = sideOutput(harness.getSideOutput(ParseRecords.DEAD_LETTERS));
+            List<DeadLetter> dead = sideOutput(harness.getSideOutput(DeadLetters.TAG));
             assertThat(dead).extracting(DeadLetter::reason).containsExactly(DeadLetterReason.WRONG_SHAPE, DeadLetterReason.WRONG_SHAPE);
             assertThat(dead.get(0).detail()).contains("missing feature 'cpu_pct'");
             assertThat(dead.get(1).detail()).contains("unknown feature 'temperature'");
             assertThat(dead.get(0).origin()).isEqualTo("t/0@1");
+            assertThat(dead.get(0).payload()).as("the record itself, not a description").isEqualTo("bad-1");
         }
     }
 
@@ -112,21 +125,210 @@ class MicroBatchScorerTest {
         assertThat(SharedBundles.openCount()).as("sessions closed with the operator").isZero();
     }
 
+    @Test
+    void aBundleWithoutTheConfiguredScoreIsRefusedWholeAndTheServingModelStays() throws Exception {
+        Path noEnergy = dir.resolve("v2-no-energy-score");
+        copy(dir.resolve("v2"), noEnergy);
+        editManifest(noEnergy, m -> {
+            ((ObjectNode) m).putObject("scores");
+            ((ObjectNode) m).putNull("defaultScore");
+        });
+        try (var harness = harness(1, "--score", "energy")) {
+            harness.processBroadcastElement(update(v2, noEnergy), 1);
+            harness.processElement(input(events.get(0)), 2);
+            assertThat(harness.extractOutputValues()).extracting(ScoredRecord::modelVersion).containsExactly("v1");
+            assertThat(modelEvents(harness)).singleElement().satisfies(e -> {
+                assertThat(e.outcome()).isEqualTo(ModelEvent.REFUSED);
+                assertThat(e.reason()).isEqualTo("NO_SCORE");
+            });
+        }
+        try (var harness = harness(1)) {
+            harness.processBroadcastElement(update(v2, noEnergy), 1);
+            harness.processElement(input(events.get(1)), 2);
+            assertThat(harness.extractOutputValues()).as("no default score and no --score: refused, not a crash")
+                    .extracting(ScoredRecord::modelVersion).containsExactly("v1");
+            assertThat(modelEvents(harness)).extracting(ModelEvent::reason).containsExactly("NO_SCORE");
+        }
+        assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    @Test
+    void hostileModelUpdatesAreRefusedWithAReasonAndTheServingModelStays() throws Exception {
+        Path emptyGolden = dir.resolve("v2-empty-golden");
+        copy(dir.resolve("v2"), emptyGolden);
+        ObjectNode golden = (ObjectNode) Json.mapper().readTree(emptyGolden.resolve("golden.json").toFile());
+        golden.putObject("outputs");
+        Json.mapper().writeValue(emptyGolden.resolve("golden.json").toFile(), golden);
+        Path escaping = dir.resolve("v2-escaping");
+        copy(dir.resolve("v2"), escaping);
+        editManifest(escaping, m -> ((ObjectNode) m.get("onnx")).put("file", "../v1/model.onnx"));
+        Path linked = dir.resolve("v2-linked");
+        copy(dir.resolve("v2"), linked);
+        Files.delete(linked.resolve("model.onnx"));
+        Files.createSymbolicLink(linked.resolve("model.onnx"), outside.resolve("v2").resolve("model.onnx").toAbsolutePath());
+        Path otherShape = dir.resolve("v2-other-shape");
+        copy(dir.resolve("v2"), otherShape);
+        editManifest(otherShape, m -> {
+            ((ObjectNode) m.get("input")).putArray("shape").add(7);
+            var names = ((ObjectNode) m.get("input")).putArray("featureNames");
+            for (int i = 0; i < 7; i++) {
+                names.add("f" + i);
+            }
+        });
+        Path reordered = dir.resolve("v2-reordered-features");
+        copy(dir.resolve("v2"), reordered);
+        editManifest(reordered, m -> {
+            var names = (com.fasterxml.jackson.databind.node.ArrayNode) m.get("input").get("featureNames");
+            var first = names.get(0);
+            names.set(0, names.get(1));
+            names.set(1, first);
+        });
+        String sha = v2.onnx().sha256();
+        String v2Dir = dir.resolve("v2").toAbsolutePath().toString();
+        Map<String, ModelUpdate> corpus = new LinkedHashMap<>();
+        corpus.put("UNSUPPORTED_URI", new ModelUpdate(v2.modelId(), "v2", "http://models.example/v2", sha));
+        corpus.put("UNSUPPORTED_URI s3", new ModelUpdate(v2.modelId(), "v2", "s3://bucket/v2", sha));
+        corpus.put("UNSUPPORTED_URI jar", new ModelUpdate(v2.modelId(), "v2", "jar:file:/tmp/x.jar!/v2", sha));
+        corpus.put("UNSUPPORTED_URI relative", new ModelUpdate(v2.modelId(), "v2", "models/v2", sha));
+        corpus.put("OUTSIDE_MODEL_ROOTS traversal", new ModelUpdate(v2.modelId(), "v2", "file://" + v2Dir + "/../../../etc", sha));
+        corpus.put("OUTSIDE_MODEL_ROOTS", new ModelUpdate(v2.modelId(), "v2", outside.resolve("v2").toUri().toString(), sha));
+        corpus.put("HASH_REQUIRED", new ModelUpdate(v2.modelId(), "v2", v2Dir, null));
+        corpus.put("HASH_REQUIRED malformed", new ModelUpdate(v2.modelId(), "v2", v2Dir, "abc"));
+        corpus.put("HASH_MISMATCH", new ModelUpdate(v2.modelId(), "v2", v2Dir, "0".repeat(64)));
+        corpus.put("OTHER_MODEL_LINE", new ModelUpdate("someone-elses-model", "v2", v2Dir, sha));
+        corpus.put("MALFORMED_UPDATE", new ModelUpdate(v2.modelId(), null, v2Dir, sha));
+        corpus.put("GOLDEN_MISMATCH", new ModelUpdate(v2.modelId(), "v2", emptyGolden.toString(), sha));
+        corpus.put("UNSAFE_PATH", new ModelUpdate(v2.modelId(), "v2", escaping.toString(), v1.onnx().sha256()));
+        corpus.put("UNSAFE_PATH link", new ModelUpdate(v2.modelId(), "v2", linked.toString(), sha));
+        corpus.put("SHAPE_MISMATCH", new ModelUpdate(v2.modelId(), "v2", otherShape.toString(), sha));
+        corpus.put("INCOMPATIBLE_MODEL", new ModelUpdate(v2.modelId(), "v2", reordered.toString(), sha));
+        corpus.put("MISSING_FILE", new ModelUpdate(v2.modelId(), "v9", dir.resolve("never-written").toString(), sha));
+        try (var harness = harness(1, "--model-load-retry", "PT0S")) {
+            long t = 1;
+            for (ModelUpdate hostile : corpus.values()) {
+                harness.processBroadcastElement(hostile, t++);
+            }
+            harness.processElement(input(events.get(0)), t++);
+            // A real update still works afterwards; then an older one is refused unless announced as a rollback.
+            harness.processBroadcastElement(update(v2, dir.resolve("v2")), t++);
+            harness.processBroadcastElement(update(v1, dir.resolve("v1")), t++);
+            harness.processElement(input(events.get(1)), t++);
+            harness.processBroadcastElement(new ModelUpdate(v1.modelId(), "v1", dir.resolve("v1").toString(), v1.onnx().sha256(), true), t++);
+            harness.processElement(input(events.get(2)), t++);
+
+            assertThat(harness.extractOutputValues()).extracting(ScoredRecord::modelVersion).containsExactly("v1", "v2", "v1");
+            List<ModelEvent> outcomes = modelEvents(harness);
+            List<String> expected = new ArrayList<>();
+            corpus.keySet().forEach(k -> expected.add(ModelEvent.REFUSED + " " + k.split(" ")[0]));
+            expected.addAll(List.of("accepted null", "refused OLDER_VERSION", "accepted null"));
+            assertThat(outcomes).extracting(e -> e.outcome() + " " + e.reason()).containsExactlyElementsOf(expected);
+            assertThat(outcomes).filteredOn(e -> "HASH_MISMATCH".equals(e.reason())).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).as("the real hash is not told").doesNotContain(sha));
+        }
+        assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    @Test
+    void aNonFiniteScoreIsADeadLetterNeverANormalRecord() throws Exception {
+        Map<String, Double> huge = new HashMap<>();
+        events.get(0).features().keySet().forEach(k -> huge.put(k, 1e36));
+        Map<String, Double> tiny = new HashMap<>();
+        events.get(0).features().keySet().forEach(k -> tiny.put(k, -1e36));
+        try (var harness = harness(2)) {
+            harness.processElement(new ScoringInput("huge", "host-0", 1, ScoringInput.EVENT, huge, null, "t/0@9", new byte[] {1}), 1);
+            harness.processElement(new ScoringInput("tiny", "host-0", 2, ScoringInput.EVENT, tiny, null, "t/0@10", new byte[] {2}), 2);
+            List<ScoredRecord> scored = harness.extractOutputValues();
+            assertThat(scored).allSatisfy(r -> {
+                assertThat(r.value()).isFinite();
+                assertThat(r.anomalous()).as("1e36 in every metric is not normal").isTrue();
+            });
+            List<DeadLetter> dead = sideOutput(harness.getSideOutput(DeadLetters.TAG));
+            assertThat(dead).allSatisfy(d -> assertThat(d.reason()).isEqualTo(DeadLetterReason.NON_FINITE_SCORE));
+            assertThat(scored.size() + dead.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRestoredScorerScoresItsBufferedRecordsWithTheModelItServedBeforeTheFailure() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var harness = harness(4)) {
+            harness.setProcessingTime(BEGINNING);
+            harness.processBroadcastElement(update(v2, dir.resolve("v2")), 1);
+            harness.processElement(input(events.get(0)), 2);
+            harness.processElement(input(events.get(1)), 3);
+            assertThat(harness.extractOutputValues()).as("still buffered").isEmpty();
+            snapshot = harness.snapshot(1, 4);
+        }
+        try (var restored = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new MicroBatchScorer(config(4)), List.of(MicroBatchScorer.MODEL_STATE)), in -> SHARD, Types.INT, 1, 1, 0)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(AFTER_MAX_WAIT);
+            assertThat(restored.extractOutputValues()).as("the buffered records, flushed by the restored timer")
+                    .extracting(ScoredRecord::recordId, ScoredRecord::modelVersion)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(events.get(0).id(), "v2"),
+                            org.assertj.core.groups.Tuple.tuple(events.get(1).id(), "v2"));
+            assertThat(modelEvents(restored)).extracting(ModelEvent::outcome).containsExactly(ModelEvent.RESTORED);
+        }
+        assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    @Test
+    void anUpdateThisSubtaskCannotSeeYetIsRetriedUntilItAppears() throws Exception {
+        Path late = dir.resolve("v2-late");
+        try (var harness = harness(1, "--model-load-retry", "PT1M")) {
+            harness.setProcessingTime(BEGINNING);
+            harness.processBroadcastElement(update(v2, late), 1);
+            harness.processElement(input(events.get(0)), 2);
+            copy(dir.resolve("v2"), late);
+            harness.setProcessingTime(BEGINNING + 5_000);
+            harness.processElement(input(events.get(1)), 3);
+            assertThat(harness.extractOutputValues()).extracting(ScoredRecord::modelVersion).containsExactly("v1", "v2");
+            assertThat(modelEvents(harness)).extracting(ModelEvent::outcome).containsExactly(ModelEvent.ACCEPTED);
+        }
+        assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    private static List<ModelEvent> modelEvents(KeyedBroadcastOperatorTestHarness<Integer, ScoringInput, ModelUpdate, ScoredRecord> h) {
+        return sideOutput(h.getSideOutput(MicroBatchScorer.MODEL_EVENTS));
+    }
+
+    private static void editManifest(Path bundle, java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> edit)
+            throws java.io.IOException {
+        var tree = Json.mapper().readTree(bundle.resolve("manifest.json").toFile());
+        edit.accept(tree);
+        Json.mapper().writeValue(bundle.resolve("manifest.json").toFile(), tree);
+    }
+
     private static ModelUpdate update(BundleManifest m, Path bundle) {
         return new ModelUpdate(m.modelId(), m.modelVersion(), bundle.toUri().toString(), m.onnx().sha256());
     }
 
-    private static KeyedBroadcastOperatorTestHarness<Integer, ScoringInput, ModelUpdate, ScoredRecord> harness(int maxBatch)
+    private static KeyedBroadcastOperatorTestHarness<Integer, ScoringInput, ModelUpdate, ScoredRecord> harness(int maxBatch,
+                                                                                                         String... more)
             throws Exception {
-        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.resolve("v1").toString(),
-                "--max-batch-size", String.valueOf(maxBatch), "--max-batch-wait", "PT0.05S", "--metrics-port", "0");
+        List<String> args = new ArrayList<>(List.of("--bundle", dir.resolve("v1").toString(),
+                "--max-batch-size", String.valueOf(maxBatch), "--max-batch-wait", "PT0.05S", "--metrics-port", "0"));
+        args.addAll(List.of(more));
+        ScoringJobConfig config = ScoringJobConfig.fromArgs(args.toArray(String[]::new));
+        return harness(config);
+    }
+
+    private static ScoringJobConfig config(int maxBatch) {
+        return ScoringJobConfig.fromArgs("--bundle", dir.resolve("v1").toString(), "--max-batch-size", String.valueOf(maxBatch),
+                "--max-batch-wait", "PT0.05S", "--metrics-port", "0");
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<Integer, ScoringInput, ModelUpdate, ScoredRecord> harness(ScoringJobConfig config)
+            throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new MicroBatchScorer(config),
                 in -> SHARD, Types.INT, MicroBatchScorer.MODEL_STATE);
         return harness;
     }
 
     private static ScoringInput input(Event e) {
-        return new ScoringInput(e.id(), e.source(), e.eventTime(), ScoringInput.EVENT, e.features(), null, "test");
+        return new ScoringInput(e.id(), e.source(), e.eventTime(), ScoringInput.EVENT, e.features(), null, "test",
+                e.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")

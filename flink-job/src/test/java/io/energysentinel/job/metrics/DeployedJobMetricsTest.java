@@ -17,14 +17,14 @@ class DeployedJobMetricsTest {
     void everyJobMetricTheRulesAndDashboardsQueryIsExported() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
-            ScoringMetrics metrics = ScoringMetrics.of(registry);
+            ScoringMetrics metrics = ScoringMetrics.of(registry, 100);
             metrics.modelInUse("m", "v1", "energy", 1.5);
             metrics.score("host-1", "energy", "v1", 2.0);
             metrics.alert("host-1", "energy", "v1");
             metrics.deadLetter(DeadLetterReason.UNPARSEABLE, "event");
             metrics.batch("event", "CPU", "v1", 8, Duration.ofMillis(2));
             metrics.lag("event", System.currentTimeMillis() - 100);
-            metrics.swap(ModelEvent.REFUSED, "v2");
+            metrics.swap(ModelEvent.REFUSED, "HASH_MISMATCH");
 
             Set<String> queried = DeployedQueries.metricNames("energysentinel_");
             queried.removeIf(name -> name.startsWith("energysentinel_incidents"));

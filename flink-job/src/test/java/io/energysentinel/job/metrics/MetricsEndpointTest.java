@@ -23,8 +23,8 @@ class MetricsEndpointTest {
     @Test
     void operatorsShareOneServerAndTheLastReleaseStopsItAndItsThreads() throws Exception {
         int port = freePort();
-        ScoringMetrics first = MetricsEndpoint.acquireMetrics(port);
-        ScoringMetrics second = MetricsEndpoint.acquireMetrics(port);
+        ScoringMetrics first = MetricsEndpoint.acquireMetrics(port, 100);
+        ScoringMetrics second = MetricsEndpoint.acquireMetrics(port, 100);
         try {
             assertThat(second).isSameAs(first);
             first.score("host-1", "energy", "v1", -3.0);
@@ -54,7 +54,7 @@ class MetricsEndpointTest {
     @Test
     void extraReleasesDoNotUnderflowAndANewJobStartsAFreshRegistry() {
         MetricsEndpoint.release();
-        ScoringMetrics metrics = MetricsEndpoint.acquireMetrics(0);
+        ScoringMetrics metrics = MetricsEndpoint.acquireMetrics(0, 100);
         try {
             metrics.score("cam-0", "mahalanobis", "v2", 12.0);
             assertThat(MetricsEndpoint.port()).isEqualTo(-1);

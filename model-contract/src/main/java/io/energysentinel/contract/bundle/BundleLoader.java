@@ -27,7 +27,22 @@ import java.util.Map;
  * {@link BundleRejectedException}; nothing half-loaded escapes.
  */
 public final class BundleLoader {
+    /** Largest manifest read: a hostile bundle must not exhaust the scorer's heap. */
+    static final long MAX_MANIFEST_BYTES = 4L << 20;
+    /** Largest golden-vector file read. */
+    static final long MAX_GOLDEN_BYTES = 64L << 20;
+
     private BundleLoader() {}
+
+    private static void notLargerThan(Path file, Path dir, long limit) {
+        try {
+            if (Files.size(file) > limit) {
+                throw new BundleRejectedException(Reason.CORRUPT_MANIFEST, dir, file.getFileName() + " is larger than " + limit + " bytes");
+            }
+        } catch (IOException e) {
+            throw new BundleRejectedException(Reason.MISSING_FILE, dir, "cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Loads and verifies the bundle in {@code dir}. */
     public static ModelBundle load(Path dir, ScorerOptions options) {
@@ -40,15 +55,17 @@ public final class BundleLoader {
      */
     public static ModelBundle load(Path dir, ScorerOptions options, String expectedSha256) {
         BundleManifest manifest = readManifest(dir);
-        Path onnx = dir.resolve(manifest.onnx().file());
+        Path onnx = inside(dir, manifest.onnx().file());
+        // The refusal never quotes the file's real hash: it goes out on the model-events topic, and the hash
+        // of a file someone pointed an update at is not theirs to learn.
         String actual = sha256(onnx, dir);
         if (!actual.equalsIgnoreCase(manifest.onnx().sha256())) {
-            throw new BundleRejectedException(Reason.HASH_MISMATCH, dir, manifest.onnx().file() + " has SHA-256 " + actual
-                    + " but the manifest says " + manifest.onnx().sha256());
+            throw new BundleRejectedException(Reason.HASH_MISMATCH, dir, manifest.onnx().file()
+                    + " does not have the SHA-256 the manifest says");
         }
         if (expectedSha256 != null && !actual.equalsIgnoreCase(expectedSha256)) {
-            throw new BundleRejectedException(Reason.HASH_MISMATCH, dir, manifest.onnx().file() + " has SHA-256 " + actual
-                    + " but the model update announced " + expectedSha256);
+            throw new BundleRejectedException(Reason.HASH_MISMATCH, dir, manifest.onnx().file()
+                    + " does not have the SHA-256 the model update announced");
         }
         OnnxScorer scorer;
         try {
@@ -69,10 +86,11 @@ public final class BundleLoader {
 
     /** Reads and checks the manifest alone (no ONNX Runtime), e.g. to show it. */
     public static BundleManifest readManifest(Path dir) {
-        Path file = dir.resolve(BundleManifest.FILE_NAME);
+        Path file = inside(dir, BundleManifest.FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new BundleRejectedException(Reason.MISSING_FILE, dir, "no " + BundleManifest.FILE_NAME);
         }
+        notLargerThan(file, dir, MAX_MANIFEST_BYTES);
         try {
             JsonNode tree = Json.mapper().readTree(file.toFile());
             JsonNode version = tree.get("schemaVersion");
@@ -107,10 +125,11 @@ public final class BundleLoader {
     }
 
     private static void checkGolden(Path dir, BundleManifest manifest, OnnxScorer scorer) {
-        Path file = dir.resolve(manifest.goldenVectorsFile() == null ? GoldenVectors.FILE_NAME : manifest.goldenVectorsFile());
+        Path file = inside(dir, manifest.goldenVectorsFile() == null ? GoldenVectors.FILE_NAME : manifest.goldenVectorsFile());
         if (!Files.isRegularFile(file)) {
             throw new BundleRejectedException(Reason.MISSING_FILE, dir, "no golden vectors " + file.getFileName());
         }
+        notLargerThan(file, dir, MAX_GOLDEN_BYTES);
         GoldenVectors golden;
         try {
             golden = Json.mapper().readValue(file.toFile(), GoldenVectors.class);
@@ -119,6 +138,14 @@ public final class BundleLoader {
         }
         if (golden.inputs().isEmpty()) {
             throw new BundleRejectedException(Reason.GOLDEN_MISMATCH, dir, "golden vectors hold no inputs");
+        }
+        for (String output : manifest.outputs()) {
+            List<float[]> expected = golden.outputs().get(output);
+            // An output without golden values would be served unproven.
+            if (expected == null || expected.size() != golden.inputs().size()) {
+                throw new BundleRejectedException(Reason.GOLDEN_MISMATCH, dir, "golden vectors need " + golden.inputs().size()
+                        + " values of output '" + output + "', they hold " + (expected == null ? 0 : expected.size()));
+            }
         }
         ModelOutputs outputs;
         try {
@@ -144,6 +171,27 @@ public final class BundleLoader {
                 }
             }
         }
+    }
+
+    /**
+     * {@code name} resolved in {@code dir}, refused unless it is a plain file name whose real path (links followed)
+     * stays inside the bundle: a manifest must not make the loader read or hash files elsewhere.
+     */
+    static Path inside(Path dir, String name) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+            throw new BundleRejectedException(Reason.UNSAFE_PATH, dir, "manifest names '" + name + "'; only a file name inside the bundle is allowed");
+        }
+        Path file = dir.resolve(name);
+        if (Files.exists(file)) {
+            try {
+                if (!file.toRealPath().startsWith(dir.toRealPath())) {
+                    throw new BundleRejectedException(Reason.UNSAFE_PATH, dir, name + " links out of the bundle directory");
+                }
+            } catch (IOException e) {
+                throw new BundleRejectedException(Reason.MISSING_FILE, dir, "cannot resolve " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return file;
     }
 
     /** Lower-case hex SHA-256 of {@code file}. */

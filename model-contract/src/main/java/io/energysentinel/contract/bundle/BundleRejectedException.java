@@ -20,8 +20,10 @@ public class BundleRejectedException extends RuntimeException {
         CORRUPT_MODEL,
         /** The graph's input or outputs disagree with the manifest. */
         SHAPE_MISMATCH,
-        /** The graph does not reproduce the trainer's golden outputs. */
-        GOLDEN_MISMATCH
+        /** The graph does not reproduce the trainer's golden outputs, or golden vectors are missing for an output. */
+        GOLDEN_MISMATCH,
+        /** A path in the manifest leaves the bundle directory (absolute, {@code ..}, or a link pointing out). */
+        UNSAFE_PATH
     }
 
     private final Reason reason;

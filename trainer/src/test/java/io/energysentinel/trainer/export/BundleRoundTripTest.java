@@ -79,7 +79,7 @@ class BundleRoundTripTest {
             assertThat(manifest.input().normalization().mean()).hasSize(6);
             try (ModelBundle loaded = BundleLoader.load(bundle, ScorerOptions.cpu())) {
                 InputValidator validator = new InputValidator(loaded.manifest().input());
-                float[] raw = validator.check(events.get(5).event().features()).input();
+                float[] raw = validator.check(events.get(5).event().features()).value();
                 assertThat(raw).isNotNull();
                 double expected = new OodScorer(r.model()).scoreAll(new float[][] {raw}, m).get(ScoreName.ENERGY)[0];
                 float actual = loaded.score(new float[][] {raw}).column("energy")[0];
@@ -158,14 +158,14 @@ class BundleRoundTripTest {
             InputValidator v = new InputValidator(loaded.manifest().input());
             float[] nan = new float[784];
             nan[17] = Float.NaN;
-            assertThat(v.check(nan).violation().reason()).isEqualTo(DeadLetterReason.NON_FINITE);
-            assertThat(v.check(nan).violation().detail()).contains("value 17");
-            assertThat(v.check(new float[10]).violation().reason()).isEqualTo(DeadLetterReason.WRONG_SHAPE);
+            assertThat(v.check(nan).reason()).isEqualTo(DeadLetterReason.NON_FINITE);
+            assertThat(v.check(nan).detail()).contains("value 17");
+            assertThat(v.check(new float[10]).reason()).isEqualTo(DeadLetterReason.WRONG_SHAPE);
             float[] bright = new float[784];
             bright[3] = 2f;
-            assertThat(v.check(bright).violation().reason()).isEqualTo(DeadLetterReason.OUT_OF_RANGE);
-            assertThat(v.check(Map.of("cpu", 1.0)).violation().detail()).contains("takes images");
-            assertThat(v.check(new float[784]).valid()).isTrue();
+            assertThat(v.check(bright).reason()).isEqualTo(DeadLetterReason.OUT_OF_RANGE);
+            assertThat(v.check(Map.of("cpu", 1.0)).detail()).contains("takes images");
+            assertThat(v.check(new float[784]).ok()).isTrue();
         }
     }
 

@@ -1,0 +1,69 @@
+package io.energysentinel.job.model;
+
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.contract.bundle.InputValidator;
+import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.bundle.ScoreThreshold;
+
+/**
+ * A verified bundle ready to serve: the score alerts are raised on, its threshold and the validator of its input.
+ * Built whole by {@link #of} or not at all, so a swap never leaves a bundle live without a usable score.
+ *
+ * @param bundle the open bundle (shared; see {@link SharedBundles})
+ * @param uri where it was loaded from
+ * @param score the score alerted on
+ * @param threshold that score's calibrated threshold
+ * @param validator checks records against the bundle's input spec
+ */
+public record ServedModel(ModelBundle bundle, String uri, ScoreName score, double threshold, InputValidator validator) {
+
+    /**
+     * The model of {@code bundle} alerting on {@code configuredScore} (blank: the bundle's default score).
+     *
+     * @throws ModelRefusal ({@link ModelRefusal.Reason#NO_SCORE}) when that score has no finite threshold
+     */
+    public static ServedModel of(ModelBundle bundle, String uri, String configuredScore) {
+        BundleManifest m = bundle.manifest();
+        ScoreName score;
+        if (configuredScore == null || configuredScore.isBlank()) {
+            score = m.defaultScore();
+            if (score == null) {
+                throw new ModelRefusal(ModelRefusal.Reason.NO_SCORE, "bundle " + m.modelId() + "/" + m.modelVersion()
+                        + " names no default score and no --score is configured");
+            }
+        } else {
+            try {
+                score = ScoreName.fromId(configuredScore);
+            } catch (IllegalArgumentException e) {
+                throw new ModelRefusal(ModelRefusal.Reason.NO_SCORE, "unknown score '" + configuredScore + "'");
+            }
+        }
+        ScoreThreshold t = m.scores().get(score);
+        if (t == null || !Double.isFinite(t.threshold())) {
+            throw new ModelRefusal(ModelRefusal.Reason.NO_SCORE, "bundle " + m.modelId() + "/" + m.modelVersion()
+                    + " has no finite threshold for score " + score.id() + "; it has " + m.scores().keySet());
+        }
+        return new ServedModel(bundle, uri, score, t.threshold(), new InputValidator(m.input()));
+    }
+
+    /** The record kind this model takes: {@link ScoringInput#EVENT} when it names features, else {@link ScoringInput#IMAGE}. */
+    public String kind() {
+        return kindOf(bundle.manifest());
+    }
+
+    /** The record kind a bundle with {@code manifest} takes. */
+    public static String kindOf(BundleManifest manifest) {
+        return manifest.input().featureNames().isEmpty() ? ScoringInput.IMAGE : ScoringInput.EVENT;
+    }
+
+    /** The model line. */
+    public String modelId() {
+        return bundle.manifest().modelId();
+    }
+
+    /** The version. */
+    public String modelVersion() {
+        return bundle.manifest().modelVersion();
+    }
+}
