@@ -64,6 +64,37 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    /** Creates one topic with {@code partitions} partitions and topic-level {@code configs}. */
+    public void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Sends byte records (key, value; a {@code null} value is a tombstone) to {@code topic}, with requests of up to
+     * {@code maxRequestBytes}, and waits for them to be acknowledged.
+     */
+    public void sendBytes(String topic, List<Map.Entry<String, byte[]>> records, int maxRequestBytes) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(maxRequestBytes));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            for (Map.Entry<String, byte[]> r : records) {
+                acks.add(producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("a record was not accepted by the broker", e);
+        }
+    }
+
     /** Sends string records (key, value) to {@code topic} and waits for them to be acknowledged. */
     public void send(String topic, List<Map.Entry<String, String>> records) {
         Properties p = new Properties();
