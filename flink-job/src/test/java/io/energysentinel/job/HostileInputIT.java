@@ -66,11 +66,13 @@ class HostileInputIT {
     static Path dir;
     static EmbeddedKafkaCluster kafka;
     static BundleManifest v1;
+    static BundleManifest v2;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafkaCluster.start();
         v1 = TestBundles.eventBundle(dir, "v1", 1);
+        v2 = TestBundles.eventBundle(dir, "v2", 2);
     }
 
     @AfterAll
@@ -106,6 +108,10 @@ class HostileInputIT {
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
                 KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source),
                 KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId)).build(env);
+        // Announced before the job exists: a fresh start serves its --bundle and reads updates from the latest offset,
+        // so this one must never be served (it would be, were the topic replayed from the earliest offset).
+        kafka.send("hostile-updates", List.of(new AbstractMap.SimpleEntry<>("u", Json.compact().writeValueAsString(
+                new ModelUpdate(v2.modelId(), "v2", dir.resolve("v2").toString(), v2.onnx().sha256())))));
         JobClient job = env.executeAsync("hostile-input-it");
         try {
             List<Event> valid = TestBundles.normalEvents(500, 4, 77);
@@ -148,7 +154,7 @@ class HostileInputIT {
 
             assertThat(scored.size() + dead.size()).as("every record produced comes out once, scored or dead-lettered")
                     .isEqualTo(produced);
-            assertThat(scored).as("the serving model never changed").allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo("v1"));
+            assertThat(scored).as("the serving model never changed, not even to the valid v2 announced before the start").allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo("v1"));
             assertThat(scored).allSatisfy(s -> assertThat(s.value()).isFinite());
             assertThat(dead).allSatisfy(d -> {
                 assertThat(d.reason()).isNotNull();

@@ -109,9 +109,6 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
 
     @Override
     public void close() {
-        if (metrics != null) {
-            MetricsEndpoint.release();
-            metrics = null;
-        }
+        metrics = MetricsEndpoint.release(metrics);
     }
 }

@@ -45,9 +45,6 @@ public final class ParseRecords extends ProcessFunction<RawRecord, ScoringInput>
 
     @Override
     public void close() {
-        if (metrics != null) {
-            MetricsEndpoint.release();
-            metrics = null;
-        }
+        metrics = MetricsEndpoint.release(metrics);
     }
 }

@@ -48,6 +48,17 @@ public final class MetricsEndpoint {
         return ScoringMetrics.of(acquire(port), maxSources);
     }
 
+    /**
+     * Releases the use an operator holds as {@code held} (nothing when it holds none, e.g. {@code open} failed) and
+     * returns {@code null} for the operator to keep: {@code metrics = MetricsEndpoint.release(metrics);}.
+     */
+    public static synchronized ScoringMetrics release(ScoringMetrics held) {
+        if (held != null) {
+            release();
+        }
+        return null;
+    }
+
     /** Releases one use; the last stops the endpoint and closes the registry. */
     public static synchronized void release() {
         if (users == 0) {

@@ -103,9 +103,6 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
         if (executor != null) {
             executor.shutdownNow();
         }
-        if (metrics != null) {
-            MetricsEndpoint.release();
-            metrics = null;
-        }
+        metrics = MetricsEndpoint.release(metrics);
     }
 }
