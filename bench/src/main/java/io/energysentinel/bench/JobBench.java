@@ -248,7 +248,7 @@ public final class JobBench implements Callable<Integer> {
                 KafkaRecords.<Alert>exactlyOnceJson(config, t.alerts, Alert::source),
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, t.dead, DeadLetter::origin),
                 KafkaRecords.<ScoredRecord>exactlyOnceJson(config, t.scores, ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, t.updates + ".events", ModelEvent::modelId));
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, ScoringJobConfig.modelEventsTopicOf(t.updates), ModelEvent::modelId));
     }
 
     private ScoringJobConfig config(Topics t, String phase) throws IOException {
@@ -265,7 +265,7 @@ public final class JobBench implements Callable<Integer> {
 
     private Topics topics(String phase) throws Exception {
         Topics t = new Topics(phase + "-in", phase + "-scores", phase + "-alerts", phase + "-dead", phase + "-updates");
-        kafka.createTopics(parallelism, t.input, t.scores, t.alerts, t.dead, t.updates, t.updates + ".events");
+        kafka.createTopics(parallelism, t.input, t.scores, t.alerts, t.dead, t.updates, ScoringJobConfig.modelEventsTopicOf(t.updates));
         return t;
     }
 

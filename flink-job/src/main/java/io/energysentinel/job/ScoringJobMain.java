@@ -69,7 +69,16 @@ public final class ScoringJobMain {
             System.err.println("scoring-job: " + e.getMessage());
             return USAGE;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env;
+        if (config.checkpointDir().isBlank()) {
+            env = StreamExecutionEnvironment.getExecutionEnvironment();
+        } else {
+            org.apache.flink.configuration.Configuration durable = DurableCheckpoints.under(config.checkpointDir());
+            durable.getOptional(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH)
+                    .ifPresentOrElse(p -> LOG.info("restoring from checkpoint {}", p),
+                            () -> LOG.info("no checkpoint under {}: a fresh start", config.checkpointDir()));
+            env = StreamExecutionEnvironment.getExecutionEnvironment(durable);
+        }
         configure(env, config);
         ScoringJob job = new ScoringJob(config, records(config, false), KafkaRecords.modelUpdates(config, false),
                 KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),

@@ -87,7 +87,7 @@ class HostileInputIT {
         String events = "hostile-events";
         String images = "hostile-images";
         kafka.createTopic(events, 2, Map.of("max.message.bytes", String.valueOf(TWO_MIB + 1024)));
-        kafka.createTopics(2, "hostile-scores", "hostile-alerts", "hostile-dead", "hostile-updates.events");
+        kafka.createTopics(2, "hostile-scores", "hostile-alerts", "hostile-dead", ScoringJobConfig.modelEventsTopicOf("hostile-updates"));
         kafka.createTopics(1, "hostile-updates");
         // The deploy manifests let the images topic take 2 MiB records; so does this one.
         kafka.createTopic(images, 2, Map.of("max.message.bytes", String.valueOf(TWO_MIB + 1024)));
@@ -142,7 +142,7 @@ class HostileInputIT {
             assertThat(malformed).isGreaterThanOrEqualTo(10_000);
             assertThat(byKind).hasSizeGreaterThanOrEqualTo(15);
 
-            List<ModelEvent> modelEvents = read("hostile-updates.events", 2 * readableUpdates, ModelEvent.class, 2);
+            List<ModelEvent> modelEvents = read(ScoringJobConfig.modelEventsTopicOf("hostile-updates"), 2 * readableUpdates, ModelEvent.class, 2);
             List<DeadLetter> dead = read("hostile-dead", 0, DeadLetter.class, 1);
             List<ScoredRecord> scored = read("hostile-scores", 0, ScoredRecord.class, 1);
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();

@@ -62,7 +62,7 @@ class ScoringJobIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafkaCluster.start();
-        kafka.createTopics(2, EVENTS, ALERTS, DEAD, SCORES, UPDATES, UPDATES + ".events");
+        kafka.createTopics(2, EVENTS, ALERTS, DEAD, SCORES, UPDATES, ScoringJobConfig.modelEventsTopicOf(UPDATES));
         manifest = TestBundles.eventBundle(dir, "v1", 1);
     }
 
@@ -86,7 +86,7 @@ class ScoringJobIT {
             List<Event> stream = new ArrayList<>();
             for (int i = 0; i < entry.getValue().size(); i++) {
                 Event e = entry.getValue().get(i);
-                stream.add(i >= 5 && i < 8 ? spiked(e) : e);
+                stream.add(i >= 5 && i < 8 ? TestBundles.spiked(e) : e);
             }
             sent.put(entry.getKey(), stream);
             for (Event e : stream) {
@@ -102,7 +102,7 @@ class ScoringJobIT {
                 new Event("missing", "host-2", 2, missing))));
         kafka.send(EVENTS, records);
 
-        List<String> expectedAlerts = expectedAlerts(sent);
+        List<String> expectedAlerts = TestBundles.expectedAlerts(dir.resolve("v1"), sent, 3);
         assertThat(expectedAlerts).as("the spikes must alert, one per host").hasSize(3);
 
         int port = freePort();
@@ -156,7 +156,7 @@ class ScoringJobIT {
                     new io.energysentinel.contract.records.ModelUpdate("events-mlp", "v2", dir.resolve("v2").toUri().toString(),
                             v2.onnx().sha256())))));
             // Every scorer subtask verifies and reports the swap.
-            assertThat(read(updates + ".events", 2, ModelEvent.class)).hasSize(2)
+            assertThat(read(ScoringJobConfig.modelEventsTopicOf(updates), 2, ModelEvent.class)).hasSize(2)
                     .allSatisfy(e -> assertThat(e.outcome()).isEqualTo(ModelEvent.ACCEPTED));
 
             kafka.send(events, asRecords(traffic.subList(10, 20)));
@@ -190,7 +190,7 @@ class ScoringJobIT {
             List<ModelEvent> swaps = List.of();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (swaps.size() < 2 && System.nanoTime() < deadline) {
-                swaps = kafka.readCommitted(updates + ".events", 2, Duration.ofSeconds(5), Duration.ofMillis(200)).stream()
+                swaps = kafka.readCommitted(ScoringJobConfig.modelEventsTopicOf(updates), 2, Duration.ofSeconds(5), Duration.ofMillis(200)).stream()
                         .map(json -> parseJson(json, ModelEvent.class)).filter(e -> e.modelVersion().endsWith("-retrained")).toList();
             }
             assertThat(swaps).hasSize(2).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(ModelEvent.ACCEPTED));
@@ -212,7 +212,7 @@ class ScoringJobIT {
      */
     private static ScoringJobConfig streamingConfig(String prefix, String... extra) throws Exception {
         String updates = prefix + "-updates";
-        kafka.createTopics(2, prefix + "-events", prefix + "-scores", updates, updates + ".events", prefix + "-alerts",
+        kafka.createTopics(2, prefix + "-events", prefix + "-scores", updates, ScoringJobConfig.modelEventsTopicOf(updates), prefix + "-alerts",
                 prefix + "-dead");
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
                 "--events-topic", prefix + "-events", "--images-topic", "", "--alerts-topic", prefix + "-alerts",
@@ -238,7 +238,7 @@ class ScoringJobIT {
                 KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
                 KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelUpdatesTopic() + ".events", ModelEvent::modelId));
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId));
     }
 
     private static <T> T parseJson(String json, Class<T> type) {
@@ -255,33 +255,6 @@ class ScoringJobIT {
             out.add(new AbstractMap.SimpleEntry<>(e.source(), Json.compact().writeValueAsString(e)));
         }
         return out;
-    }
-
-    private static List<String> expectedAlerts(Map<String, List<Event>> sent) {
-        try (ModelBundle bundle = BundleLoader.load(dir.resolve("v1"), ScorerOptions.cpu())) {
-            double threshold = bundle.threshold(manifest.defaultScore()).threshold();
-            EpisodeTracker tracker = new EpisodeTracker(3);
-            List<String> ids = new ArrayList<>();
-            for (List<Event> stream : sent.values()) {
-                float[] scores = bundle.score(stream.stream().map(TestBundles::vector).toArray(float[][]::new))
-                        .column(manifest.defaultScore().id());
-                EpisodeTracker.Episode state = null;
-                for (int i = 0; i < scores.length; i++) {
-                    EpisodeTracker.Step step = tracker.observe(state, scores[i], threshold);
-                    state = step.next();
-                    if (step.alert()) {
-                        ids.add(stream.get(i).id());
-                    }
-                }
-            }
-            return ids;
-        }
-    }
-
-    private static Event spiked(Event e) {
-        Map<String, Double> f = new LinkedHashMap<>();
-        e.features().forEach((k, v) -> f.put(k, v * 6 + 1));
-        return new Event(e.id() + "-spike", e.source(), e.eventTime(), f);
     }
 
     private static <T> List<T> read(String topic, int expected, Class<T> type) {

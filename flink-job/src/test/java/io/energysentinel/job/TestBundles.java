@@ -8,7 +8,15 @@ import io.energysentinel.trainer.data.SyntheticEventStream;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.bundle.BundleLoader;
+import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.scoring.ScorerOptions;
+import io.energysentinel.job.functions.EpisodeTracker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Real event-model bundles for job tests: an MLP energy net trained briefly on synthetic normal metrics. */
 final class TestBundles {
@@ -34,6 +42,35 @@ final class TestBundles {
                     dir.resolve("run-" + version), m, false);
             return EventTraining.writeBundle(r, "events-mlp", version, 0.01, config, dir.resolve(version), m);
         }
+    }
+
+    /** Alert ids the job must raise for {@code sent} (per source, in order) with the bundle in {@code bundleDir}. */
+    static List<String> expectedAlerts(Path bundleDir, Map<String, List<Event>> sent, int quietRecords) {
+        try (ModelBundle bundle = BundleLoader.load(bundleDir, ScorerOptions.cpu())) {
+            ScoreName score = bundle.manifest().defaultScore();
+            double threshold = bundle.threshold(score).threshold();
+            EpisodeTracker tracker = new EpisodeTracker(quietRecords);
+            List<String> ids = new ArrayList<>();
+            for (List<Event> stream : sent.values()) {
+                float[] scores = bundle.score(stream.stream().map(TestBundles::vector).toArray(float[][]::new)).column(score.id());
+                EpisodeTracker.Episode state = null;
+                for (int i = 0; i < scores.length; i++) {
+                    EpisodeTracker.Step step = tracker.observe(state, scores[i], threshold);
+                    state = step.next();
+                    if (step.alert()) {
+                        ids.add(stream.get(i).id());
+                    }
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** {@code e} with every metric six times over (plus one): far outside what the model saw. */
+    static Event spiked(Event e) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        e.features().forEach((k, v) -> f.put(k, v * 6 + 1));
+        return new Event(e.id() + "-spike", e.source(), e.eventTime(), f);
     }
 
     static float[] vector(Event e) {

@@ -56,6 +56,8 @@ import picocli.CommandLine.Option;
  * @param maxEventTimeSkew how far in the future (processing time) an event time may lie; later ones are dead letters
  * @param maxMetricSources most sources with series of their own in the metrics; the rest are counted as {@code other}
  * @param startupTimeout how long the entry point waits for Kafka before it gives up with a clear message
+ * @param checkpointDir local directory (path or {@code file:} URI) of durable checkpoints for the entry point run as
+ *     its own process, restored from on start; empty = Flink's configuration decides (in memory for a local run)
  */
 public record ScoringJobConfig(
         String bootstrapServers, String eventsTopic, String imagesTopic, String modelUpdatesTopic, String alertsTopic,
@@ -65,7 +67,7 @@ public record ScoringJobConfig(
         int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
         Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps,
         String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration maxEventTimeSkew, int maxMetricSources,
-        Duration startupTimeout)
+        Duration startupTimeout, String checkpointDir)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -137,6 +139,11 @@ public record ScoringJobConfig(
 
     /** The topic model swap outcomes go to: the model-updates topic's name plus {@code .events}. */
     public String modelEventsTopic() {
+        return modelEventsTopicOf(modelUpdatesTopic);
+    }
+
+    /** The model-events topic that goes with the model-updates topic {@code modelUpdatesTopic}. */
+    public static String modelEventsTopicOf(String modelUpdatesTopic) {
         return modelUpdatesTopic + ".events";
     }
 
@@ -208,6 +215,7 @@ public record ScoringJobConfig(
         @Option(names = "--max-event-time-skew", defaultValue = "PT1H") Duration maxEventTimeSkew;
         @Option(names = "--max-metric-sources", defaultValue = "200") int maxMetricSources;
         @Option(names = "--startup-timeout", defaultValue = "PT30S") Duration startupTimeout;
+        @Option(names = "--checkpoint-dir", defaultValue = "") String checkpointDir;
 
         ScoringJobConfig toConfig() {
             return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
@@ -216,7 +224,7 @@ public record ScoringJobConfig(
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
                     retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
-                    startupTimeout);
+                    startupTimeout, checkpointDir);
         }
     }
 }

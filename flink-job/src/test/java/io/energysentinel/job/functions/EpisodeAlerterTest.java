@@ -65,6 +65,34 @@ class EpisodeAlerterTest {
         }
     }
 
+    @Test
+    void aRestoredAlerterContinuesOpenEpisodesWithoutAlertingAgain() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var before = harness()) {
+            before.open();
+            before.processElement(scored("a1", "host-a", BEGINNING, 5.0), BEGINNING);
+            before.processElement(scored("b1", "host-b", BEGINNING, 0.1), BEGINNING);
+            assertThat(before.extractOutputValues()).extracting(Alert::recordId).containsExactly("a1");
+            snapshot = before.snapshot(1, BEGINNING);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            // host-a's episode goes on (no second alert) and closes after 2 quiet records; host-b's first one alerts.
+            restored.processElement(scored("a2", "host-a", ONE_MINUTE_LATER, 6.0), ONE_MINUTE_LATER);
+            restored.processElement(scored("b2", "host-b", ONE_MINUTE_LATER, 7.0), ONE_MINUTE_LATER);
+            restored.processElement(scored("a3", "host-a", TWO_MINUTES_LATER, 0.1), TWO_MINUTES_LATER);
+            restored.processElement(scored("a4", "host-a", THREE_MINUTES_LATER, 0.1), THREE_MINUTES_LATER);
+            restored.processElement(scored("a5", "host-a", THREE_MINUTES_LATER + 1, 9.0), THREE_MINUTES_LATER + 1);
+            assertThat(restored.extractOutputValues()).extracting(Alert::recordId).containsExactly("b2", "a5");
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScoredRecord, Alert> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EpisodeAlerter(config("PT10M"))),
+                ScoredRecord::source, Types.STRING);
+    }
+
     private static ScoringJobConfig config(String idleTimeout) {
         return ScoringJobConfig.fromArgs("--bundle", "unused", "--quiet-records", "2", "--metrics-port", "0",
                 "--episode-idle-timeout", idleTimeout);

@@ -60,6 +60,34 @@ class NormalReservoirTest {
         }
     }
 
+    @Test
+    void aRestoredReservoirEmitsTheSameRequestAsTheUninterruptedOne() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        List<RetrainRequest> uninterrupted;
+        try (var straight = harness(50, 20); var before = harness(50, 20)) {
+            straight.setProcessingTime(0);
+            before.setProcessingTime(0);
+            for (int i = 0; i < 40; i++) {
+                straight.processElement(sample("m", i), 0);
+                before.processElement(sample("m", i), 0);
+            }
+            straight.setProcessingTime(INTERVAL);
+            uninterrupted = straight.extractOutputValues();
+            snapshot = before.snapshot(1, 1);
+        }
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new NormalReservoir(INTERVAL, 50, 20)),
+                NormalSample::modelId, Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(INTERVAL);
+            assertThat(restored.extractOutputValues()).singleElement().satisfies(r -> {
+                assertThat(r.rows()).isDeepEqualTo(uninterrupted.get(0).rows());
+                assertThat(r.featureNames()).isEqualTo(uninterrupted.get(0).featureNames());
+            });
+        }
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, NormalSample, RetrainRequest> harness(int capacity, int minRows)
             throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new NormalReservoir(INTERVAL, capacity, minRows),

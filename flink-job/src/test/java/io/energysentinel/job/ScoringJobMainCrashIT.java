@@ -1,0 +1,135 @@
+package io.energysentinel.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.Event;
+import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.testing.EmbeddedKafkaCluster;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of {@link ScoringJobMain} run as its own process, mid-stream, then a restart with the same flags:
+ * with {@code --checkpoint-dir} it restores the latest checkpoint, so every record is scored exactly once and every
+ * episode alerts exactly once, as in an uninterrupted run (read with {@code read_committed}). The broker runs in the
+ * test's JVM, the job in a child JVM.
+ */
+class ScoringJobMainCrashIT {
+    private static final int SOURCES = 6;
+    private static final int PER_SOURCE = 150;
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafkaCluster kafka;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafkaCluster.start();
+        TestBundles.eventBundle(dir, "v1", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aKilledJobRestoresItsCheckpointAndNeitherLosesNorRepeatsAnything() throws Exception {
+        kafka.createTopics(2, "crash-events", "crash-scores", "crash-alerts", "crash-dead", "crash-updates", "crash-updates.events");
+        Map<String, List<Event>> sent = new LinkedHashMap<>();
+        for (Event e : TestBundles.normalEvents(PER_SOURCE, SOURCES, 41)) {
+            sent.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
+        }
+        // Anomalous bursts early, across the crash and late in each source's stream.
+        for (List<Event> stream : sent.values()) {
+            for (int i : new int[] {20, 21, 70, 71, 72, 120}) {
+                stream.set(i, TestBundles.spiked(stream.get(i)));
+            }
+        }
+        List<String> expectedAlerts = TestBundles.expectedAlerts(dir.resolve("v1"), sent, 3);
+        List<List<Map.Entry<String, String>>> rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<Map.Entry<String, String>> records = new ArrayList<>();
+            for (List<Event> stream : sent.values()) {
+                for (Event e : stream.subList(round * PER_SOURCE / 3, (round + 1) * PER_SOURCE / 3)) {
+                    records.add(new AbstractMap.SimpleEntry<>(e.source(), Json.compact().writeValueAsString(e)));
+                }
+            }
+            rounds.add(records);
+        }
+        int total = SOURCES * PER_SOURCE;
+
+        Process first = startJob("first");
+        kafka.send("crash-events", rounds.get(0));
+        assertThat(kafka.readCommitted("crash-scores", total / 3, Duration.ofSeconds(120), Duration.ZERO))
+                .as("the first third scored before the crash").hasSizeGreaterThanOrEqualTo(total / 3);
+        kafka.send("crash-events", rounds.get(1));
+        Thread.sleep(1_500);
+        first.destroyForcibly().waitFor();
+
+        Process second = startJob("second");
+        try {
+            kafka.send("crash-events", rounds.get(2));
+            List<ScoredRecord> scores = kafka.readCommitted("crash-scores", total, Duration.ofSeconds(180), Duration.ofSeconds(5))
+                    .stream().map(json -> parse(json, ScoredRecord.class)).toList();
+            List<Alert> alerts = kafka.readCommitted("crash-alerts", expectedAlerts.size(), Duration.ofSeconds(30), Duration.ofSeconds(3))
+                    .stream().map(json -> parse(json, Alert.class)).toList();
+            assertThat(Files.readString(dir.resolve("job-second.log"))).contains("restoring from checkpoint");
+
+            Map<String, Long> timesScored = scores.stream().collect(Collectors.groupingBy(ScoredRecord::recordId, Collectors.counting()));
+            List<String> lost = sent.values().stream().flatMap(List::stream).map(Event::id).filter(id -> !timesScored.containsKey(id)).toList();
+            List<String> repeated = timesScored.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+            System.out.println("ScoringJobMainCrashIT: " + total + " records, scored " + scores.size() + ", lost " + lost.size()
+                    + ", repeated " + repeated.size() + "; alerts " + alerts.size() + " of " + expectedAlerts.size() + " expected");
+            assertThat(lost).as("records never scored").isEmpty();
+            assertThat(repeated).as("records scored twice").isEmpty();
+            assertThat(alerts).extracting(Alert::recordId).as("one alert per episode, as an uninterrupted run raises")
+                    .containsExactlyInAnyOrderElementsOf(expectedAlerts);
+        } finally {
+            second.destroyForcibly().waitFor();
+        }
+    }
+
+    /** {@link ScoringJobMain} in a child JVM; its classpath goes in an argument file (ONNX Runtime and long command lines). */
+    private static Process startJob(String name) throws IOException {
+        Path args = dir.resolve("job-" + name + ".args");
+        Files.writeString(args, "-cp " + quoted(System.getProperty("java.class.path")) + "\n");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-Dlog4j2.configurationFile=log4j2.xml", "@" + args, ScoringJobMain.class.getName(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--events-topic", "crash-events", "--scores-topic", "crash-scores",
+                "--alerts-topic", "crash-alerts", "--dead-letter-topic", "crash-dead", "--model-updates-topic", "crash-updates",
+                "--bundle", dir.resolve("v1").toString(), "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M",
+                "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--parallelism", "2", "--metrics-port", "0",
+                "--consumer-group", "crash-it", "--transactional-id-prefix", "crash-it"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("job-" + name + ".log").toFile()).start();
+    }
+
+    private static String quoted(String classpath) {
+        return "\"" + classpath.replace(File.pathSeparator, File.pathSeparator).replace("\\", "\\\\") + "\"";
+    }
+
+    private static <T> T parse(String json, Class<T> type) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw new AssertionError("unreadable output " + json, e);
+        }
+    }
+}
