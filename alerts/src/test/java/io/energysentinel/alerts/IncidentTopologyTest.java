@@ -150,7 +150,7 @@ class IncidentTopologyTest {
 
     private void send(String source, long eventTime, double value, double threshold) throws Exception {
         Alert alert = new Alert(source + "-" + eventTime, source, eventTime, "energy", value, threshold, value - threshold,
-                "model", "v1", eventTime + 5);
+                "model", "v1", eventTime + 5, Alert.idOf(source, eventTime));
         alerts.pipeInput(source, Json.compact().writeValueAsString(alert), Instant.ofEpochMilli(eventTime));
     }
 

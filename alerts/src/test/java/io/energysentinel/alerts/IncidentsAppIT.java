@@ -55,7 +55,7 @@ class IncidentsAppIT {
 
     private static Map.Entry<String, String> alert(String source, long eventTime) throws Exception {
         return Map.entry(source, Json.compact().writeValueAsString(new Alert(source + "-" + eventTime, source, eventTime, "energy",
-                1.2, 1.0, 0.2, "model", "v1", eventTime)));
+                1.2, 1.0, 0.2, "model", "v1", eventTime, Alert.idOf(source, eventTime))));
     }
 
     private static <T> T parse(String json, Class<T> type) {

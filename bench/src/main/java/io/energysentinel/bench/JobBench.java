@@ -215,12 +215,14 @@ public final class JobBench implements Callable<Integer> {
             }
             try (LatencyProbe processed = new LatencyProbe(kafka.bootstrapServers(), t.scores, phase + "m", false);
                  LatencyProbe committed = new LatencyProbe(kafka.bootstrapServers(), t.scores, phase + "m", true);
-                 LatencyProbe alerts = new LatencyProbe(kafka.bootstrapServers(), t.alerts, phase + "m", true)) {
+                 LatencyProbe alerts = new LatencyProbe(kafka.bootstrapServers(), t.alerts, phase + "m", true);
+                 LatencyProbe fastAlerts = new LatencyProbe(kafka.bootstrapServers(), t.fastAlerts, phase + "m", false)) {
                 long sent = producer.paced(phase + "m", rate, Duration.ofSeconds(seconds), ANOMALY_EVERY);
                 Duration drain = checkpointInterval.multipliedBy(3).plusSeconds(30);
                 committed.await(sent, drain);
                 processed.await(sent, Duration.ofSeconds(5));
                 alerts.await(sent / ANOMALY_EVERY, checkpointInterval.multipliedBy(2).plusSeconds(2));
+                fastAlerts.await(sent / ANOMALY_EVERY, Duration.ofSeconds(2));
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("load", load);
                 row.put("offeredPerSecond", rate);
@@ -228,6 +230,7 @@ public final class JobBench implements Callable<Integer> {
                 row.put("scoreProcessed", processed.summary());
                 row.put("scoreCommitted", committed.summary());
                 row.put("alertCommitted", alerts.summary());
+                row.put("alertAtLeastOnce", fastAlerts.summary());
                 return row;
             }
         } finally {
@@ -248,7 +251,8 @@ public final class JobBench implements Callable<Integer> {
                 KafkaRecords.<Alert>exactlyOnceJson(config, t.alerts, Alert::source),
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, t.dead, DeadLetter::origin),
                 KafkaRecords.<ScoredRecord>exactlyOnceJson(config, t.scores, ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, ScoringJobConfig.modelEventsTopicOf(t.updates), ModelEvent::modelId));
+                KafkaRecords.<ModelEvent>exactlyOnceJson(config, ScoringJobConfig.modelEventsTopicOf(t.updates), ModelEvent::modelId))
+                .sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, t.fastAlerts, Alert::source));
     }
 
     private ScoringJobConfig config(Topics t, String phase) throws IOException {
@@ -264,12 +268,14 @@ public final class JobBench implements Callable<Integer> {
     }
 
     private Topics topics(String phase) throws Exception {
-        Topics t = new Topics(phase + "-in", phase + "-scores", phase + "-alerts", phase + "-dead", phase + "-updates");
-        kafka.createTopics(parallelism, t.input, t.scores, t.alerts, t.dead, t.updates, ScoringJobConfig.modelEventsTopicOf(t.updates));
+        Topics t = new Topics(phase + "-in", phase + "-scores", phase + "-alerts", phase + "-dead", phase + "-updates",
+                phase + "-fast-alerts");
+        kafka.createTopics(parallelism, t.input, t.scores, t.alerts, t.dead, t.updates, ScoringJobConfig.modelEventsTopicOf(t.updates),
+                t.fastAlerts);
         return t;
     }
 
-    private record Topics(String input, String scores, String alerts, String dead, String updates) {}
+    private record Topics(String input, String scores, String alerts, String dead, String updates, String fastAlerts) {}
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -56,6 +56,7 @@ public final class ScoringJob {
     private final Sink<ScoredRecord> scores;
     private final Sink<ModelEvent> modelEvents;
     private final Sink<ModelUpdate> retrainedModels;
+    private final Sink<Alert> fastAlerts;
 
     /**
      * @param records sources of raw event and image records (e.g. one per topic), unioned
@@ -67,12 +68,12 @@ public final class ScoringJob {
      */
     public ScoringJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, Source<ModelUpdate, ?, ?> modelUpdates,
                       Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoredRecord> scores, Sink<ModelEvent> modelEvents) {
-        this(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, null);
+        this(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, null, null);
     }
 
     private ScoringJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, Source<ModelUpdate, ?, ?> modelUpdates,
                        Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoredRecord> scores, Sink<ModelEvent> modelEvents,
-                       Sink<ModelUpdate> retrainedModels) {
+                       Sink<ModelUpdate> retrainedModels, Sink<Alert> fastAlerts) {
         this.config = Objects.requireNonNull(config);
         this.records = List.copyOf(records);
         if (this.records.isEmpty()) {
@@ -84,6 +85,7 @@ public final class ScoringJob {
         this.scores = scores;
         this.modelEvents = modelEvents;
         this.retrainedModels = retrainedModels;
+        this.fastAlerts = fastAlerts;
     }
 
     /**
@@ -94,7 +96,17 @@ public final class ScoringJob {
         if (!config.retrainingEnabled()) {
             throw new IllegalStateException("retraining is off: set --retrain-interval and --retrain-dir");
         }
-        return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, Objects.requireNonNull(sink));
+        return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, Objects.requireNonNull(sink),
+                fastAlerts);
+    }
+
+    /**
+     * This job, with every alert also sent to {@code sink} as soon as it is raised, not when a checkpoint commits:
+     * at-least-once, so after a failure an alert may come twice with the same {@link Alert#alertId()}.
+     */
+    public ScoringJob sendAlertsAtLeastOnceTo(Sink<Alert> sink) {
+        return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, retrainedModels,
+                Objects.requireNonNull(sink));
     }
 
     /** Adds the topology to {@code env}. */
@@ -124,9 +136,12 @@ public final class ScoringJob {
                 .connect(updates)
                 .process(new MicroBatchScorer(config)).uid(SCORER_UID).name(SCORER_UID);
 
-        scored.keyBy(ScoredRecord::source)
-                .process(new EpisodeAlerter(config)).uid(ALERTER_UID).name(ALERTER_UID)
-                .sinkTo(alerts).uid("alerts-sink").name("alerts-sink");
+        DataStream<Alert> raised = scored.keyBy(ScoredRecord::source)
+                .process(new EpisodeAlerter(config)).uid(ALERTER_UID).name(ALERTER_UID);
+        raised.sinkTo(alerts).uid("alerts-sink").name("alerts-sink");
+        if (fastAlerts != null) {
+            raised.sinkTo(fastAlerts).uid("fast-alerts-sink").name("fast-alerts-sink");
+        }
 
         DataStream<DeadLetter> dead = parsing.getSideOutput(DeadLetters.TAG)
                 .union(scored.getSideOutput(DeadLetters.TAG));

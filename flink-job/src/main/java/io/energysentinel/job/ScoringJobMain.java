@@ -85,6 +85,9 @@ public final class ScoringJobMain {
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
                 config.publishScores() ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source) : null,
                 KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId));
+        if (!config.fastAlertsTopic().isBlank()) {
+            job = job.sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, config.fastAlertsTopic(), Alert::source));
+        }
         if (config.retrainingEnabled()) {
             // Retrained models are announced on the topic the job reads its model updates from.
             job = job.announceRetrainedModelsTo(
@@ -97,7 +100,8 @@ public final class ScoringJobMain {
 
     private static List<String> topics(ScoringJobConfig config) {
         List<String> topics = new ArrayList<>(inputTopics(config));
-        topics.addAll(List.of(config.modelUpdatesTopic(), config.alertsTopic(), config.deadLetterTopic(), config.modelEventsTopic()));
+        topics.addAll(List.of(config.modelUpdatesTopic(), config.alertsTopic(), config.deadLetterTopic(), config.modelEventsTopic(),
+                config.fastAlertsTopic()));
         if (config.publishScores()) {
             topics.add(config.scoresTopic());
         }

@@ -53,6 +53,7 @@ class ScoringJobIT {
     private static final String DEAD = "dead-letters";
     private static final String SCORES = "scores";
     private static final String UPDATES = "model-updates";
+    private static final String FAST_ALERTS = "fast-alerts";
 
     @TempDir
     static Path dir;
@@ -112,7 +113,9 @@ class ScoringJobIT {
                 "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
                 "--max-batch-size", "8", "--metrics-port", String.valueOf(port), "--consumer-group", "it-" + System.nanoTime());
         StreamExecutionEnvironment env = environment(config);
+        kafka.createTopics(2, FAST_ALERTS);
         kafkaJob(config, true)
+                .sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, FAST_ALERTS, Alert::source))
                 .execute(env, "scoring-it");
 
         List<Alert> alerts = read(ALERTS, 3, Alert.class);
@@ -120,7 +123,10 @@ class ScoringJobIT {
         assertThat(alerts).allSatisfy(a -> {
             assertThat(a.margin()).isPositive();
             assertThat(a.modelVersion()).isEqualTo("v1");
+            assertThat(a.alertId()).as("deterministic: source and episode start").isEqualTo(Alert.idOf(a.source(), a.eventTime()));
         });
+        assertThat(read(FAST_ALERTS, 3, Alert.class)).as("the at-least-once topic carries the same alerts")
+                .extracting(Alert::alertId).containsAll(alerts.stream().map(Alert::alertId).toList());
         List<DeadLetter> dead = read(DEAD, 3, DeadLetter.class);
         assertThat(dead).extracting(DeadLetter::reason).containsExactlyInAnyOrder(
                 DeadLetterReason.UNPARSEABLE, DeadLetterReason.NON_FINITE, DeadLetterReason.WRONG_SHAPE);

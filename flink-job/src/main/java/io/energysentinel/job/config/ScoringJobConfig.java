@@ -56,6 +56,8 @@ import picocli.CommandLine.Option;
  * @param maxEventTimeSkew how far in the future (processing time) an event time may lie; later ones are dead letters
  * @param maxMetricSources most sources with series of their own in the metrics; the rest are counted as {@code other}
  * @param startupTimeout how long the entry point waits for Kafka before it gives up with a clear message
+ * @param fastAlertsTopic topic every alert also goes to at once, at-least-once (duplicates carry the same alert id);
+ *     empty = none
  * @param checkpointDir local directory (path or {@code file:} URI) of durable checkpoints for the entry point run as
  *     its own process, restored from on start; empty = Flink's configuration decides (in memory for a local run)
  */
@@ -67,7 +69,7 @@ public record ScoringJobConfig(
         int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
         Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps,
         String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration maxEventTimeSkew, int maxMetricSources,
-        Duration startupTimeout, String checkpointDir)
+        Duration startupTimeout, String checkpointDir, String fastAlertsTopic)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -216,6 +218,7 @@ public record ScoringJobConfig(
         @Option(names = "--max-metric-sources", defaultValue = "200") int maxMetricSources;
         @Option(names = "--startup-timeout", defaultValue = "PT30S") Duration startupTimeout;
         @Option(names = "--checkpoint-dir", defaultValue = "") String checkpointDir;
+        @Option(names = "--fast-alerts-topic", defaultValue = "") String fastAlertsTopic;
 
         ScoringJobConfig toConfig() {
             return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
@@ -224,7 +227,7 @@ public record ScoringJobConfig(
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
                     retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
-                    startupTimeout, checkpointDir);
+                    startupTimeout, checkpointDir, fastAlertsTopic);
         }
     }
 }

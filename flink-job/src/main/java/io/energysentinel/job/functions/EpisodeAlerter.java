@@ -75,7 +75,7 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
             metrics.alert(scored.source(), scored.score(), scored.modelVersion());
             out.collect(new Alert(scored.recordId(), scored.source(), scored.eventTime(), scored.score(), scored.value(),
                     scored.threshold(), scored.value() - scored.threshold(), scored.modelId(), scored.modelVersion(),
-                    System.currentTimeMillis()));
+                    System.currentTimeMillis(), Alert.idOf(scored.source(), scored.eventTime())));
         }
     }
 

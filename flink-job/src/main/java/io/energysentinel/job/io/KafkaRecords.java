@@ -76,6 +76,18 @@ public final class KafkaRecords {
                 .build();
     }
 
+    /**
+     * An at-least-once JSON sink to {@code topic}, keyed by {@code key}: records go out as soon as they are emitted,
+     * without waiting for the checkpoint that commits a transaction, and may come again after a failure.
+     */
+    public static <T> KafkaSink<T> atLeastOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(new JsonRecords<>(topic, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
     /** The Kafka key of a record; serializable, because the sink ships it to the task managers. */
     @FunctionalInterface
     public interface RecordKey<T> extends Function<T, String>, java.io.Serializable {}

@@ -13,7 +13,15 @@ package io.energysentinel.contract.records;
  * @param modelId model line that scored it
  * @param modelVersion bundle version that scored it
  * @param detectedAt processing time the alert was raised, epoch milliseconds
+ * @param alertId deterministic id of the episode, {@link #idOf source and episode start}: the same after a replay or
+ *     a restart, so consumers of the at-least-once alerts topic drop duplicates by it
  */
 public record Alert(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        double margin, String modelId, String modelVersion, long detectedAt) implements java.io.Serializable {}
+        double margin, String modelId, String modelVersion, long detectedAt, String alertId) implements java.io.Serializable {
+
+    /** The id of the episode of {@code source} that opened with a record of event time {@code episodeStart}. */
+    public static String idOf(String source, long episodeStart) {
+        return source + "@" + episodeStart;
+    }
+}
