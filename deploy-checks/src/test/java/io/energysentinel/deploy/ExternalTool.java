@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,13 +29,17 @@ record ExternalTool(Path executable) {
     static ExternalTool require(String name, String installHint) {
         Optional<Path> found = find(name);
         if (found.isEmpty()) {
-            String message = name + " not found on PATH; " + installHint;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + " (.ci/run installs it, so on CI its absence is an error)");
-            }
-            assumeTrue(false, message);
+            unavailable(name + " not found on PATH; " + installHint);
         }
         return new ExternalTool(found.get());
+    }
+
+    /** Skips the calling test with {@code message}, or fails it on CI, where everything a check needs is set up. */
+    static void unavailable(String message) {
+        if ("true".equals(System.getenv("CI"))) {
+            fail(message + " (on CI, where .ci/run sets everything up, this is an error)");
+        }
+        assumeTrue(false, message);
     }
 
     static Optional<Path> find(String name) {
@@ -50,18 +55,30 @@ record ExternalTool(Path executable) {
 
     /** Runs the tool in {@code workDir} and waits at most two minutes. */
     Result run(Path workDir, String... args) {
+        return run(Duration.ofMinutes(2), workDir, args);
+    }
+
+    /** Runs the tool in {@code workDir} and waits at most {@code timeout}. */
+    Result run(Duration timeout, Path workDir, String... args) {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish in two minutes");
+            // Output to a file, not a pipe: a pipe read to its end would wait for a hung tool past the timeout.
+            Path log = Files.createTempFile("deploy-check-", ".log");
+            try {
+                Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).start();
+                process.getOutputStream().close();
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    fail(String.join(" ", command) + " did not finish in " + timeout + "; it printed:\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
+                }
+                return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(log);
             }
-            return new Result(process.exitValue(), output);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command, e);
         } catch (InterruptedException e) {
