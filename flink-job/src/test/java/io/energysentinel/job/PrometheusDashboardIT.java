@@ -19,6 +19,7 @@ import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
+import io.energysentinel.job.model.SharedBundles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -35,6 +36,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.ConfigOptions;
@@ -81,7 +83,11 @@ class PrometheusDashboardIT {
             assumeTrue(false, message);
         }
         BundleManifest manifest = TestBundles.eventBundle(dir, "v1", 1);
-        JobClient job = startJob(manifest);
+        // Announced at start: the job swaps v1 for v2, so the swap panel has data. (Announcing the version already
+        // served would do too, but leaves one ONNX session open after the job: MicroBatchScorer keeps the extra
+        // reference when the "new" bundle is the one it has.)
+        BundleManifest v2 = TestBundles.eventBundle(dir, "v2", 2);
+        JobClient job = startJob(manifest, v2);
         try {
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (MetricsEndpoint.port() <= 0 && System.nanoTime() < deadline) {
@@ -98,6 +104,12 @@ class PrometheusDashboardIT {
         } finally {
             job.cancel().get();
         }
+        // The ONNX sessions are JVM-wide: one left open would be counted by the next test in this JVM.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while ((job.getJobStatus().get() != JobStatus.CANCELED || SharedBundles.openCount() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(SharedBundles.openCount()).as("ONNX sessions closed with the cancelled job").isZero();
     }
 
     private void checkDashboard(PrometheusServer prometheus, String score) throws Exception {
@@ -172,16 +184,19 @@ class PrometheusDashboardIT {
         return queries;
     }
 
-    /** The job on a paced, endless stream with event time = now: normal events, spikes, malformed records. */
-    private JobClient startJob(BundleManifest manifest) throws Exception {
+    /**
+     * The job serving {@code manifest} on a paced, endless stream with event time = now (normal events, spikes,
+     * malformed records), told at once to swap to {@code next}.
+     */
+    private JobClient startJob(BundleManifest manifest, BundleManifest next) throws Exception {
         int metricsPort = freePort();
-        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.resolve("v1").toString(),
+        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.resolve(manifest.modelVersion()).toString(),
                 "--metrics-port", String.valueOf(metricsPort), "--parallelism", "2", "--max-batch-size", "8",
                 "--checkpoint-interval", "PT1S", "--quiet-records", "2");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJobMain.configure(env, config);
-        ModelUpdate announce = new ModelUpdate(manifest.modelId(), manifest.modelVersion(),
-                dir.resolve("v1").toUri().toString(), manifest.onnx().sha256());
+        ModelUpdate announce = new ModelUpdate(next.modelId(), next.modelVersion(),
+                dir.resolve(next.modelVersion()).toUri().toString(), next.onnx().sha256());
         DataGeneratorSource<ModelUpdate> updates = new DataGeneratorSource<>(i -> announce, 1, RateLimiterStrategy.noOp(),
                 TypeInformation.of(ModelUpdate.class));
         DataGeneratorSource<RawRecord> records = new DataGeneratorSource<>(new LiveEvents(templates()), Long.MAX_VALUE,
