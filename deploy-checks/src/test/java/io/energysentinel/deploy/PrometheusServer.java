@@ -1,8 +1,7 @@
-package io.energysentinel.job;
+package io.energysentinel.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,14 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus server (the {@code prometheus} binary on the PATH: Debian's package) for a test: its own
  * config and data directory, on a free loopback port, queried over its HTTP API, stopped by {@link #close()}.
+ * Shared with the job's and the incidents application's tests through this module's test-jar.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final Path log;
@@ -34,19 +33,18 @@ final class PrometheusServer implements AutoCloseable {
         this.base = base;
     }
 
-    /** The binary, if there is one on the PATH. */
-    static Optional<Path> binary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "prometheus");
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+    /** The binary on the PATH; without one the calling test is skipped, or fails on CI (.ci/run installs it). */
+    public static Path binary() {
+        return ExternalTool.require("prometheus", "install Debian's prometheus package: apt-get install prometheus").executable();
+    }
+
+    /** deploy/, seen from any module's directory (Maven runs tests there). */
+    public static Path deployDir() {
+        return DeployDir.resolve("");
     }
 
     /** Starts {@code binary} with {@code config} (YAML), data and log under {@code dir}; waits until it is ready. */
-    static PrometheusServer start(Path binary, Path dir, String config) throws IOException, InterruptedException {
+    public static PrometheusServer start(Path binary, Path dir, String config) throws IOException, InterruptedException {
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         int port;
@@ -78,12 +76,12 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** The {@code data} of an instant query; throws on a query Prometheus refuses. */
-    JsonNode query(String promql) throws IOException, InterruptedException {
+    public JsonNode query(String promql) throws IOException, InterruptedException {
         return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     }
 
     /** The {@code data} of {@code /api/v1/<path>}. */
-    JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
+    public JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> response = get(pathAndQuery);
         JsonNode body = JSON.readTree(response.body());
         if (!"success".equals(body.path("status").asText())) {
@@ -92,7 +90,8 @@ final class PrometheusServer implements AutoCloseable {
         return body.path("data");
     }
 
-    String log() {
+    /** What the server logged so far, for failure messages. */
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
