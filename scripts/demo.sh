@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The embedded default: locate the data, build, then run the scoring job on a local Flink
 # (training a Fashion-MNIST JEM bundle first when models/fashion-jem-demo is absent).
-# Extra arguments go to the demo, e.g. scripts/demo.sh --rate 200 --metrics-port 9464
+# Extra arguments go to the demo, e.g. scripts/demo.sh --rate 200 --metrics-port 9464, or --continuous for
+# an endless, paced feed (scripts/demo-prometheus.sh runs that with a Prometheus beside it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/native-env.sh

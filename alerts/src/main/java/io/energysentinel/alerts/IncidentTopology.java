@@ -46,9 +46,9 @@ public final class IncidentTopology {
 
     /** The topology for {@code config}, counting into {@code registry}. */
     public static Topology build(IncidentsConfig config, MeterRegistry registry) {
-        IncidentMetrics metrics = new IncidentMetrics(registry);
         SeverityPolicy policy = config.severity();
         RoutingRules routing = config.routing();
+        IncidentMetrics metrics = new IncidentMetrics(registry, routing.topics());
         Serde<Alert> alertSerde = JsonSerde.of(Alert.class);
         Serde<IncidentState> stateSerde = JsonSerde.of(IncidentState.class);
         StreamsBuilder builder = new StreamsBuilder();
@@ -62,7 +62,7 @@ public final class IncidentTopology {
                 .processValues(ParseAlert::new, Named.as("parse-alerts"));
         parsed.filter((k, p) -> p.deadLetter() != null, Named.as("unreadable"))
                 .mapValues(AlertParser.Parsed::deadLetter, Named.as("dead-letter"))
-                .peek((k, d) -> metrics.deadLetter(d.reason().name()), Named.as("count-dead-letters"))
+                .peek((k, d) -> metrics.deadLetter(d.reason()), Named.as("count-dead-letters"))
                 .to(config.deadLetterTopic(), Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class)).withName("dead-letters"));
 
         KStream<String, Alert> alerts = parsed.filter((k, p) -> p.alert() != null, Named.as("readable"))

@@ -39,13 +39,17 @@ public final class IncidentsApp implements AutoCloseable {
         return app;
     }
 
-    /** Kafka Streams settings: exactly-once, and a corrupt mute record is logged and skipped, not fatal. */
+    /**
+     * Kafka Streams settings: exactly-once, internal topics with the configured replication factor, and a
+     * corrupt mute record is logged and skipped, not fatal.
+     */
     static Properties properties(IncidentsConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         return p;
     }

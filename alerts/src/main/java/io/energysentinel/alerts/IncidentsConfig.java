@@ -23,16 +23,21 @@ import picocli.CommandLine.Option;
  * @param severity when an incident becomes critical
  * @param metricsPort Prometheus endpoint port, 0 for none
  * @param stateDir Kafka Streams state directory
+ * @param replicationFactor copies of the application's internal topics (changelogs, repartition topics);
+ *     -1 takes the broker's {@code default.replication.factor}
  */
 public record IncidentsConfig(
         String bootstrapServers, String applicationId, String alertsTopic, String incidentsTopic, List<String> routes,
         String mutesTopic, String deadLetterTopic, Duration inactivityGap, Duration grace, SeverityPolicy severity,
-        int metricsPort, Path stateDir) {
+        int metricsPort, Path stateDir, int replicationFactor) {
 
     public IncidentsConfig {
         routes = List.copyOf(routes);
         if (inactivityGap.isNegative() || inactivityGap.isZero() || grace.isNegative()) {
             throw new IllegalArgumentException("inactivity gap must be positive and grace not negative");
+        }
+        if (replicationFactor == 0 || replicationFactor < -1) {
+            throw new IllegalArgumentException("replication factor must be positive, or -1 for the broker's default");
         }
     }
 
@@ -65,12 +70,13 @@ public record IncidentsConfig(
         @Option(names = "--critical-alerts", defaultValue = "5", description = "Alerts that make an incident critical (default ${DEFAULT-VALUE}).") int criticalAlerts;
         @Option(names = "--critical-margin-ratio", defaultValue = "1.0", description = "(score - threshold) / |threshold| that makes an incident critical (default ${DEFAULT-VALUE}).") double criticalMarginRatio;
         @Option(names = "--metrics-port", defaultValue = "9465", description = "Prometheus endpoint port, 0 for none (default ${DEFAULT-VALUE}).") int metricsPort;
+        @Option(names = "--replication-factor", defaultValue = "-1", description = "Copies of the internal changelog and repartition topics; -1 takes the broker's default.replication.factor. With exactly-once and min.insync.replicas 2, use at least 3 (default ${DEFAULT-VALUE}).") int replicationFactor;
         @Option(names = "--state-dir", defaultValue = "${java.io.tmpdir}/energysentinel-incidents", description = "Kafka Streams state directory (default ${DEFAULT-VALUE}).") Path stateDir;
 
         IncidentsConfig toConfig() {
             return new IncidentsConfig(bootstrapServers, applicationId, alertsTopic, incidentsTopic, routes, mutesTopic,
                     deadLetterTopic, inactivityGap, grace, new SeverityPolicy(criticalAlerts, criticalMarginRatio),
-                    metricsPort, stateDir);
+                    metricsPort, stateDir, replicationFactor);
         }
     }
 }

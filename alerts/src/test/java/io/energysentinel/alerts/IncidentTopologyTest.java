@@ -137,6 +137,26 @@ class IncidentTopologyTest {
     }
 
     @Test
+    void everyCounterIsExportedAtZeroBeforeTheFirstAlert() {
+        // Prometheus' increase() sees nothing in a series' first sample: a counter that appeared at 1 with the
+        // first dead letter would never fire EnergySentinelIncidentsDeadLetters.
+        String scrape = registry.scrape();
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            assertThat(scrape).contains("energysentinel_incidents_dead_letters_total{reason=\"" + reason + "\"} 0.0");
+        }
+        for (IncidentStatus status : IncidentStatus.values()) {
+            for (Severity severity : Severity.values()) {
+                for (String topic : List.of("energysentinel.incidents", "incidents.vision")) {
+                    assertThat(scrape).contains("energysentinel_incidents_total{severity=\"" + severity + "\",status=\""
+                            + status + "\",topic=\"" + topic + "\"} 0.0");
+                }
+            }
+        }
+        assertThat(scrape).contains("energysentinel_incidents_alerts_muted_total 0.0",
+                "energysentinel_incidents_alerts_suppressed_total 0.0");
+    }
+
+    @Test
     void everyIncidentMetricTheRulesAndDashboardsQueryIsExported() throws Exception {
         mutes.pipeInput("host-8", Json.compact().writeValueAsString(new Mute(10 * SECOND, "test")), Instant.ofEpochMilli(0));
         send("host-8", 0, 1.2, 1.0);

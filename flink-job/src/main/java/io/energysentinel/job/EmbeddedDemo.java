@@ -10,8 +10,8 @@ import io.energysentinel.contract.records.ImageRecord;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
-import io.energysentinel.job.io.JsonLinesReplay;
 import io.energysentinel.job.io.LocalCollectSink;
+import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
@@ -22,6 +22,7 @@ import io.energysentinel.trainer.data.ImageDataset;
 import io.energysentinel.trainer.data.MnistDigitsJson;
 import io.energysentinel.trainer.evaluation.Corruptions;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,9 +33,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +47,10 @@ import picocli.CommandLine.Option;
  * The embedded default: trains (or reuses) a JEM bundle on Fashion-MNIST, then runs the scoring job on a
  * local Flink over a replay of Fashion-MNIST test images mixed with MNIST digits, corrupted images and
  * some malformed records, prints alerts as they come and a one-screen summary at the end, with the
- * Prometheus endpoint live while it runs.
+ * Prometheus endpoint live while it runs. Every record's event time is the wall clock when the replay emits
+ * it, so the event-lag metrics measure the job. {@code --continuous} replays the mix over and over, paced,
+ * until stopped: a live feed for dashboards (the endpoint stops with the job, so a bounded run's last
+ * increments may never be scraped).
  */
 @Command(name = "energysentinel-demo", mixinStandardHelpOptions = true,
         description = "Runs the scoring job locally on Fashion-MNIST vs MNIST and corrupted images.")
@@ -51,6 +58,10 @@ public final class EmbeddedDemo implements Callable<Integer> {
     private static final String NORMAL = "fashion-mnist";
     private static final String DIGIT = "mnist-digit";
     private static final String CORRUPTED = "corrupted";
+    /** Records per second of a continuous run without --rate: enough for every panel, little CPU. */
+    private static final double CONTINUOUS_RATE = 100;
+    /** Where a replay line's event time goes; filled in as the line is emitted. */
+    private static final String EVENT_TIME = "@T@";
 
     @Option(names = "--bundle", defaultValue = "models/fashion-jem-demo", description = "Bundle to serve; trained here first when absent (default ${DEFAULT-VALUE}).")
     Path bundle;
@@ -62,8 +73,11 @@ public final class EmbeddedDemo implements Callable<Integer> {
     int digits;
     @Option(names = "--corrupted", defaultValue = "150", description = "Noisy and inverted Fashion-MNIST images mixed in (default ${DEFAULT-VALUE}).")
     int corrupted;
-    @Option(names = "--rate", defaultValue = "0", description = "Records per second replayed; 0 = as fast as possible (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "0", description = "Records per second replayed; 0 = as fast as possible, or "
+            + CONTINUOUS_RATE + " with --continuous (default ${DEFAULT-VALUE}).")
     double rate;
+    @Option(names = "--continuous", description = "Replay the mix over and over, paced by --rate, until stopped (Ctrl-C): a live feed for dashboards.")
+    boolean continuous;
     @Option(names = "--sources", defaultValue = "8", description = "Cameras the images are spread over (default ${DEFAULT-VALUE}).")
     int sources;
     @Option(names = "--metrics-port", defaultValue = "9464", description = "Prometheus endpoint port, 0 = off (default ${DEFAULT-VALUE}).")
@@ -112,12 +126,17 @@ public final class EmbeddedDemo implements Callable<Integer> {
         System.out.printf("Serving %s/%s (score %s, threshold %.4f). Metrics: %s%n", manifest.modelId(), manifest.modelVersion(),
                 manifest.defaultScore().id(), manifest.scores().get(manifest.defaultScore()).threshold(),
                 metricsPort > 0 ? "http://localhost:" + metricsPort + "/metrics" : "off");
+        double perSecond = continuous && rate <= 0 ? CONTINUOUS_RATE : rate;
+        if (continuous) {
+            System.out.printf("Continuous: %.0f records/s until stopped (Ctrl-C); no summary at the end.%n", perSecond);
+        }
         long start = System.nanoTime();
-        new ScoringJob(config, List.of(JsonLinesReplay.of(replay, rate)), updates,
+        new ScoringJob(config, List.of(WallClockReplay.of(replay, perSecond, continuous)), updates,
                 LocalCollectSink.<Alert>printing("alerts", a -> System.out.printf("ALERT %-10s %-22s %s %.3f > %.3f (%s)%n",
                         a.source(), a.recordId(), a.score(), a.value(), a.threshold(), labels.get(a.recordId()))),
                 LocalCollectSink.<DeadLetter>named("dead-letters"),
-                LocalCollectSink.<ScoredRecord>named("scores"),
+                // An endless run keeps no scores in memory: only the bounded run's summary reads them.
+                continuous ? new DiscardingSink<>() : LocalCollectSink.<ScoredRecord>named("scores"),
                 LocalCollectSink.<ModelEvent>named("model-events"))
                 .execute(env, "energysentinel-embedded-demo");
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -145,25 +164,23 @@ public final class EmbeddedDemo implements Callable<Integer> {
             items.add(new String[] {CORRUPTED + "-" + i, CORRUPTED, toFloats(i % 2 == 0 ? noisy[i] : inverted[i])});
         }
         Collections.shuffle(items, random);
-        long t0 = System.currentTimeMillis();
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             for (int i = 0; i < items.size(); i++) {
                 String[] item = items.get(i);
                 labels.put(item[0], item[1]);
                 String source = "camera-" + (i % sources);
-                w.write(ScoringInput.IMAGE + "\t" + item[2].replace("@ID@", item[0]).replace("@SRC@", source)
-                        .replace("@T@", String.valueOf(t0 + i)));
+                w.write(ScoringInput.IMAGE + "\t" + item[2].replace("@ID@", item[0]).replace("@SRC@", source));
                 w.newLine();
             }
             // Records that must not be scored: each ends on the dead-letter output with its reason.
             w.write(ScoringInput.IMAGE + "\t{\"id\":\"broken\",\"source\":\"camera-0\"");
             w.newLine();
-            w.write(ScoringInput.IMAGE + "\t" + Json.compact().writeValueAsString(new ImageRecord("too-small", "camera-1", t0,
+            w.write(ScoringInput.IMAGE + "\t" + withEventTimeSlot(new ImageRecord("too-small", "camera-1", 0,
                     ImageEncoding.FLOATS, 10, 10, null, new float[100])));
             w.newLine();
             float[] nan = new float[784];
             nan[400] = Float.NaN;
-            w.write(ScoringInput.IMAGE + "\t" + Json.compact().writeValueAsString(new ImageRecord("nan-pixel", "camera-2", t0,
+            w.write(ScoringInput.IMAGE + "\t" + withEventTimeSlot(new ImageRecord("nan-pixel", "camera-2", 0,
                     ImageEncoding.FLOATS, 28, 28, null, nan)));
             w.newLine();
         }
@@ -171,8 +188,52 @@ public final class EmbeddedDemo implements Callable<Integer> {
     }
 
     private static String toFloats(float[] pixels) throws Exception {
-        ImageRecord r = new ImageRecord("@ID@", "@SRC@", 0, ImageEncoding.FLOATS, 28, 28, null, pixels);
-        return Json.compact().writeValueAsString(r).replace("\"eventTime\":0", "\"eventTime\":@T@");
+        return withEventTimeSlot(new ImageRecord("@ID@", "@SRC@", 0, ImageEncoding.FLOATS, 28, 28, null, pixels));
+    }
+
+    /** The record's JSON with its event time (0 here) left for {@link WallClockReplay} to fill in. */
+    private static String withEventTimeSlot(ImageRecord r) throws Exception {
+        return Json.compact().writeValueAsString(r).replace("\"eventTime\":0", "\"eventTime\":" + EVENT_TIME);
+    }
+
+    /**
+     * The replay file's lines ({@code kind<TAB>json}, as {@link io.energysentinel.job.io.JsonLinesReplay} reads
+     * them) as raw records, each with {@value #EVENT_TIME} replaced by the wall clock when it is emitted; in
+     * turn and over again when endless.
+     */
+    static final class WallClockReplay implements GeneratorFunction<Long, RawRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+        private transient List<String> lines;
+
+        WallClockReplay(String file) {
+            this.file = file;
+        }
+
+        /** A source of the file's lines, at most {@code perSecond} a second (0 = unlimited), once or endlessly. */
+        static DataGeneratorSource<RawRecord> of(Path file, double perSecond, boolean endless) throws IOException {
+            long count;
+            try (var lines = Files.lines(file)) {
+                count = endless ? Long.MAX_VALUE : lines.count();
+            }
+            return new DataGeneratorSource<>(new WallClockReplay(file.toAbsolutePath().toString()), count,
+                    perSecond > 0 ? RateLimiterStrategy.perSecond(perSecond) : RateLimiterStrategy.noOp(),
+                    TypeInformation.of(RawRecord.class));
+        }
+
+        @Override
+        public void open(SourceReaderContext readerContext) throws IOException {
+            lines = Files.readAllLines(Path.of(file));
+        }
+
+        @Override
+        public RawRecord map(Long index) {
+            int n = (int) (index % lines.size());
+            String line = lines.get(n);
+            int tab = line.indexOf('\t');
+            return RawRecord.ofText(line.substring(0, tab),
+                    line.substring(tab + 1).replace(EVENT_TIME, String.valueOf(System.currentTimeMillis())), file + ":" + (n + 1));
+        }
     }
 
     private static void printSummary(Map<String, String> labels, double seconds) {
