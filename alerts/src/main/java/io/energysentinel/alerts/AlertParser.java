@@ -16,6 +16,20 @@ final class AlertParser {
 
     private AlertParser() {}
 
+    /**
+     * Parses {@code json}, the value of a record keyed {@code key}; {@code origin} (topic/partition@offset) goes into a
+     * dead letter. The key must be the alert's source: incidents are grouped by key without a repartition, so an
+     * alert keyed otherwise would join another source's incident.
+     */
+    static Parsed parse(String key, String json, String origin, long now) {
+        Parsed parsed = parse(json, origin, now);
+        if (parsed.alert() != null && !parsed.alert().source().equals(key)) {
+            return refused(DeadLetterReason.WRONG_SHAPE, "alert of source '" + parsed.alert().source() + "' keyed '" + key
+                    + "'; the alerts topic is keyed by source", origin, json, now);
+        }
+        return parsed;
+    }
+
     /** Parses {@code json}; {@code origin} (topic/partition@offset) goes into a dead letter. */
     static Parsed parse(String json, String origin, long now) {
         if (json == null || json.isBlank()) {

@@ -1,6 +1,7 @@
 package io.energysentinel.alerts;
 
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,32 +20,38 @@ import java.util.List;
  * @param latestRecordId record behind the latest alert
  * @param severity severity under the policy
  * @param newsworthy whether the last change is news for ops (opened, or severity rose); otherwise suppressed
+ * @param opening whether the last change opened the incident (its first episode opening)
  */
 public record IncidentState(
         String source, long firstAlertTime, long lastAlertTime, int alerts, double maxValue, double maxMarginRatio,
         List<String> scores, List<String> modelVersions, String firstRecordId, String latestRecordId,
-        Severity severity, boolean newsworthy) {
+        Severity severity, boolean newsworthy, boolean opening) {
 
     /** The empty aggregate Kafka Streams starts a session from. */
     static IncidentState empty() {
         return new IncidentState(null, Long.MAX_VALUE, Long.MIN_VALUE, 0, Double.NEGATIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, List.of(), List.of(), null, null, null, false);
+                Double.NEGATIVE_INFINITY, List.of(), List.of(), null, null, null, false, false);
     }
 
-    /** This aggregate with {@code alert} added. */
+    /**
+     * This aggregate with {@code alert} added. Only an episode's opening counts as an alert; its peaks raise the
+     * incident's worst score and margin (and so its severity); its close only extends the incident in time.
+     */
     IncidentState add(Alert alert, SeverityPolicy policy) {
-        double ratio = SeverityPolicy.marginRatio(alert.margin(), alert.threshold());
+        boolean closing = alert.phase() == AlertPhase.CLOSED;
+        double ratio = closing ? Double.NEGATIVE_INFINITY : SeverityPolicy.marginRatio(alert.margin(), alert.threshold());
         boolean earlier = alert.eventTime() < firstAlertTime;
         boolean later = alert.eventTime() >= lastAlertTime;
-        int count = alerts + 1;
+        int count = alerts + (alert.opensEpisode() ? 1 : 0);
         double maxRatio = Math.max(maxMarginRatio, ratio);
-        Severity next = policy.classify(count, maxRatio);
-        boolean news = alerts == 0 || next.compareTo(severity) > 0;
+        Severity next = policy.classify(Math.max(count, 1), maxRatio);
+        boolean opens = alerts == 0 && count > 0;
+        boolean news = opens || (severity != null && next.compareTo(severity) > 0);
         return new IncidentState(alert.source(), Math.min(firstAlertTime, alert.eventTime()),
-                Math.max(lastAlertTime, alert.eventTime()), count, Math.max(maxValue, alert.value()), maxRatio,
+                Math.max(lastAlertTime, alert.eventTime()), count, closing ? maxValue : Math.max(maxValue, alert.value()), maxRatio,
                 union(scores, List.of(alert.score())), union(modelVersions, List.of(alert.modelVersion())),
                 earlier || firstRecordId == null ? alert.recordId() : firstRecordId,
-                later || latestRecordId == null ? alert.recordId() : latestRecordId, next, news);
+                later || latestRecordId == null ? alert.recordId() : latestRecordId, next, news, opens);
     }
 
     /** Two sessions of one source joined by an alert that fell between them. */
@@ -64,7 +71,7 @@ public record IncidentState(
         return new IncidentState(source, first.firstAlertTime, last.lastAlertTime, count,
                 Math.max(maxValue, other.maxValue), maxRatio, union(scores, other.scores),
                 union(modelVersions, other.modelVersions), first.firstRecordId, last.latestRecordId, merged,
-                merged.compareTo(before) > 0);
+                merged.compareTo(before) > 0, false);
     }
 
     private static List<String> union(List<String> a, List<String> b) {

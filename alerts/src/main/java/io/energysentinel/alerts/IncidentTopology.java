@@ -76,8 +76,9 @@ public final class IncidentTopology {
                 }, Named.as("apply-mutes"))
                 .filter((k, alert) -> alert != null, Named.as("unmuted"));
 
+        // The job keys alerts by source (the parser refuses any other key), so grouping needs no repartition topic;
+        // windows run on the record timestamp, which the job sets to the alert's event time.
         KTable<Windowed<String>, IncidentState> sessions = alerts
-                .selectKey((k, alert) -> alert.source(), Named.as("key-by-source"))
                 .groupByKey(Grouped.with("alerts-by-source", Serdes.String(), alertSerde))
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(config.inactivityGap(), config.grace()))
                 .aggregate(IncidentState::empty, (source, alert, state) -> state.add(alert, policy),
@@ -93,7 +94,7 @@ public final class IncidentTopology {
                     }
                     return state != null && state.newsworthy();
                 }, Named.as("suppress-repeats"))
-                .map((w, state) -> incident(state, state.alerts() == 1 ? IncidentStatus.OPENED : IncidentStatus.ESCALATED),
+                .map((w, state) -> incident(state, state.opening() ? IncidentStatus.OPENED : IncidentStatus.ESCALATED),
                         Named.as("opened-or-escalated"));
         KStream<String, Incident> resolved = sessions
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("until-incident-ends"))
@@ -119,7 +120,7 @@ public final class IncidentTopology {
         public void process(FixedKeyRecord<String, String> record) {
             String origin = context().recordMetadata()
                     .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("unknown");
-            context().forward(record.withValue(AlertParser.parse(record.value(), origin, System.currentTimeMillis())));
+            context().forward(record.withValue(AlertParser.parse(record.key(), record.value(), origin, System.currentTimeMillis())));
         }
     }
 }

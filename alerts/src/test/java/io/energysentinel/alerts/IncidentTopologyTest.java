@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.testing.DeployedQueries;
@@ -168,9 +169,38 @@ class IncidentTopologyTest {
                 .isSubsetOf(DeployedQueries.exported(registry.scrape()));
     }
 
+    @Test
+    void anEpisodesPeakEscalatesItsIncidentAndItsCloseIsNoNewAlert() throws Exception {
+        send("host-3", 0, 1.2, 1.0, AlertPhase.OPENED, 0);
+        send("host-3", 5 * SECOND, 1.5, 1.0, AlertPhase.PEAK, 0);
+        send("host-3", 10 * SECOND, 2.5, 1.0, AlertPhase.PEAK, 0); // margin 1.5 x threshold: critical
+        send("host-3", 20 * SECOND, 0.2, 1.0, AlertPhase.CLOSED, 0);
+        List<Incident> out = read(incidents);
+        assertThat(out).extracting(Incident::status, Incident::severity).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPENED, Severity.WARNING),
+                org.assertj.core.groups.Tuple.tuple(IncidentStatus.ESCALATED, Severity.CRITICAL));
+        assertThat(out.get(1).maxValue()).as("the incident knows the episode's worst record").isEqualTo(2.5);
+        assertThat(out.get(1).alerts()).as("one episode, one alert").isEqualTo(1);
+    }
+
+    @Test
+    void anAlertNotKeyedByItsSourceIsADeadLetterAndNoRepartitionTopicExists() throws Exception {
+        Alert alert = new Alert("r", "host-4", 0, "energy", 1.2, 1.0, 0.2, "model", "v1", 5, Alert.idOf("host-4", 0), AlertPhase.OPENED);
+        alerts.pipeInput("someone-else", Json.compact().writeValueAsString(alert), Instant.ofEpochMilli(0));
+        assertThat(read(incidents)).isEmpty();
+        assertThat(deadLetters.readValuesToList()).singleElement().asString().contains("keyed 'someone-else'");
+        IncidentsConfig config = IncidentsConfig.fromArgs("--metrics-port", "0", "--state-dir", stateDir.toString());
+        assertThat(IncidentTopology.build(config, registry).describe().toString()).doesNotContain("repartition");
+    }
+
     private void send(String source, long eventTime, double value, double threshold) throws Exception {
+        send(source, eventTime, value, threshold, AlertPhase.OPENED, eventTime);
+    }
+
+    private void send(String source, long eventTime, double value, double threshold, AlertPhase phase, long episodeStart)
+            throws Exception {
         Alert alert = new Alert(source + "-" + eventTime, source, eventTime, "energy", value, threshold, value - threshold,
-                "model", "v1", eventTime + 5, Alert.idOf(source, eventTime));
+                "model", "v1", eventTime + 5, Alert.idOf(source, episodeStart), phase);
         alerts.pipeInput(source, Json.compact().writeValueAsString(alert), Instant.ofEpochMilli(eventTime));
     }
 

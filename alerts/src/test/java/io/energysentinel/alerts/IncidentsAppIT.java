@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.testing.EmbeddedKafkaCluster;
@@ -55,7 +56,7 @@ class IncidentsAppIT {
 
     private static Map.Entry<String, String> alert(String source, long eventTime) throws Exception {
         return Map.entry(source, Json.compact().writeValueAsString(new Alert(source + "-" + eventTime, source, eventTime, "energy",
-                1.2, 1.0, 0.2, "model", "v1", eventTime, Alert.idOf(source, eventTime))));
+                1.2, 1.0, 0.2, "model", "v1", eventTime, Alert.idOf(source, eventTime), AlertPhase.OPENED)));
     }
 
     private static <T> T parse(String json, Class<T> type) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.deploy.PrometheusServer;
 import io.energysentinel.testing.EmbeddedKafkaCluster;
 import java.net.ServerSocket;
@@ -126,6 +127,6 @@ class IncidentsPrometheusIT {
 
     private static Map.Entry<String, String> alert(String source, long eventTime) throws Exception {
         return Map.entry(source, Json.compact().writeValueAsString(new Alert(source + "-" + eventTime, source, eventTime, "energy",
-                1.2, 1.0, 0.2, "model", "v1", eventTime, Alert.idOf(source, eventTime))));
+                1.2, 1.0, 0.2, "model", "v1", eventTime, Alert.idOf(source, eventTime), AlertPhase.OPENED)));
     }
 }

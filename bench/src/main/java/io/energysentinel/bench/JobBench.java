@@ -191,7 +191,7 @@ public final class JobBench implements Callable<Integer> {
         }
         try (LatencyProbe scores = LatencyProbe.counting(kafka.bootstrapServers(), t.scores)) {
             ScoringJobConfig config = config(t, phase);
-            job(config, t, true).execute(environment(config), "bench-throughput-" + phase);
+            job(config, true).execute(environment(config), "bench-throughput-" + phase);
             int seen = scores.await(count, Duration.ofSeconds(60));
             if (seen != count) {
                 throw new IllegalStateException("the job scored " + seen + " of " + count + " records");
@@ -204,7 +204,7 @@ public final class JobBench implements Callable<Integer> {
         Topics t = topics(phase);
         ScoringJobConfig config = config(t, phase);
         StreamExecutionEnvironment env = environment(config);
-        job(config, t, false).build(env);
+        job(config, false).build(env);
         JobClient client = env.executeAsync("bench-latency-" + phase);
         try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), traffic, t.input);
              LatencyProbe warm = new LatencyProbe(kafka.bootstrapServers(), t.scores, phase + "w", false)) {
@@ -246,13 +246,8 @@ public final class JobBench implements Callable<Integer> {
         return env;
     }
 
-    private static ScoringJob job(ScoringJobConfig config, Topics t, boolean bounded) {
-        return new ScoringJob(config, ScoringJobMain.records(config, bounded), KafkaRecords.modelUpdates(config, bounded),
-                KafkaRecords.<Alert>exactlyOnceJson(config, t.alerts, Alert::source),
-                KafkaRecords.<DeadLetter>exactlyOnceJson(config, t.dead, DeadLetter::origin),
-                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, t.scores, ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, ScoringJobConfig.modelEventsTopicOf(t.updates), ModelEvent::modelId))
-                .sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, t.fastAlerts, Alert::source));
+    private static ScoringJob job(ScoringJobConfig config, boolean bounded) {
+        return ScoringJobMain.kafkaJob(config, ScoringJobMain.records(config, bounded), bounded);
     }
 
     private ScoringJobConfig config(Topics t, String phase) throws IOException {
@@ -260,7 +255,7 @@ public final class JobBench implements Callable<Integer> {
         return ScoringJobConfig.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
                 "--events-topic", events ? t.input : "", "--images-topic", events ? "" : t.input,
                 "--alerts-topic", t.alerts, "--dead-letter-topic", t.dead, "--scores-topic", t.scores,
-                "--model-updates-topic", t.updates, "--bundle", bundle.toString(),
+                "--model-updates-topic", t.updates, "--fast-alerts-topic", t.fastAlerts, "--bundle", bundle.toString(),
                 "--checkpoint-interval", checkpointInterval.toString(), "--transaction-timeout", "PT2M",
                 "--parallelism", String.valueOf(parallelism), "--max-batch-size", String.valueOf(maxBatchSize),
                 "--max-batch-wait", maxBatchWait.toString(), "--metrics-port", String.valueOf(freePort()),

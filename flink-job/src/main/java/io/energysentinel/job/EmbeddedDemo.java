@@ -132,8 +132,13 @@ public final class EmbeddedDemo implements Callable<Integer> {
         }
         long start = System.nanoTime();
         new ScoringJob(config, List.of(WallClockReplay.of(replay, perSecond, continuous)), updates,
-                LocalCollectSink.<Alert>printing("alerts", a -> System.out.printf("ALERT %-10s %-22s %s %.3f > %.3f (%s)%n",
-                        a.source(), a.recordId(), a.score(), a.value(), a.threshold(), labels.get(a.recordId()))),
+                // One line per episode: its opening (peak updates and the close go to the sink too, unprinted).
+                LocalCollectSink.<Alert>printing("alerts", a -> {
+                    if (a.opensEpisode()) {
+                        System.out.printf("ALERT %-10s %-22s %s %.3f > %.3f (%s)%n",
+                                a.source(), a.recordId(), a.score(), a.value(), a.threshold(), labels.get(a.recordId()));
+                    }
+                }),
                 LocalCollectSink.<DeadLetter>named("dead-letters"),
                 // An endless run keeps no scores in memory: only the bounded run's summary reads them.
                 continuous ? new DiscardingSink<>() : LocalCollectSink.<ScoredRecord>named("scores"),
@@ -252,7 +257,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
         System.out.println("==== EnergySentinel embedded run ====");
         System.out.printf("records scored      %d in %.1f s (%.0f records/s, including start-up)%n", scores.size(), seconds,
                 scores.size() / seconds);
-        System.out.printf("alerts (episodes)   %d%n", alerts.size());
+        System.out.printf("alerts (episodes)   %d%n", alerts.stream().filter(Alert::opensEpisode).count());
         System.out.printf("dead letters        %d %s%n", dead.size(), dead.stream().map(d -> d.reason().name()).sorted().toList());
         for (String label : List.of(NORMAL, DIGIT, CORRUPTED)) {
             int[] c = flagged.getOrDefault(label, new int[2]);

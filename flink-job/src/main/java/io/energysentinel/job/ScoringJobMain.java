@@ -80,22 +80,35 @@ public final class ScoringJobMain {
             env = StreamExecutionEnvironment.getExecutionEnvironment(durable);
         }
         configure(env, config);
-        ScoringJob job = new ScoringJob(config, records(config, false), KafkaRecords.modelUpdates(config, false),
-                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
+        ScoringJob job = kafkaJob(config, records(config, false), false);
+        LOG.info("submitting the scoring job: bundles {}, reading {}", config.bundles(), inputTopics(config));
+        job.execute(env, "energysentinel-scoring");
+        return 0;
+    }
+
+    /**
+     * The job on {@code records}, wired to Kafka as in production: model updates from their topic; exactly-once alerts
+     * (stamped with their event time), dead letters, scores (if configured) and model events; at-least-once alerts
+     * and retrained-model announcements where configured.
+     */
+    public static ScoringJob kafkaJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, boolean bounded) {
+        ScoringJob job = new ScoringJob(config, records, KafkaRecords.modelUpdates(config, bounded),
+                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source, Alert::eventTime),
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
-                config.publishScores() ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source) : null,
+                config.publishScores()
+                        ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source, ScoredRecord::eventTime)
+                        : null,
                 KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId));
         if (!config.fastAlertsTopic().isBlank()) {
-            job = job.sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, config.fastAlertsTopic(), Alert::source));
+            job = job.sendAlertsAtLeastOnceTo(
+                    KafkaRecords.<Alert>atLeastOnceJson(config, config.fastAlertsTopic(), Alert::source, Alert::eventTime));
         }
         if (config.retrainingEnabled()) {
             // Retrained models are announced on the topic the job reads its model updates from.
             job = job.announceRetrainedModelsTo(
                     KafkaRecords.<ModelUpdate>exactlyOnceJson(config, config.modelUpdatesTopic(), ModelUpdate::modelId));
         }
-        LOG.info("submitting the scoring job: bundles {}, reading {}", config.bundles(), inputTopics(config));
-        job.execute(env, "energysentinel-scoring");
-        return 0;
+        return job;
     }
 
     private static List<String> topics(ScoringJobConfig config) {

@@ -101,13 +101,8 @@ class HostileInputIT {
         ScoringJobMain.configure(env, config);
         env.configure(new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none"));
         // Both topics are read although only an event model serves: image records must still be accounted for.
-        new ScoringJob(config, List.of(KafkaRecords.rawRecords(config, ScoringInput.EVENT, false, events),
-                KafkaRecords.rawRecords(config, ScoringInput.IMAGE, false, images)),
-                KafkaRecords.modelUpdates(config, false),
-                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
-                KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
-                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId)).build(env);
+        ScoringJobMain.kafkaJob(config, List.of(KafkaRecords.rawRecords(config, ScoringInput.EVENT, false, events),
+                KafkaRecords.rawRecords(config, ScoringInput.IMAGE, false, images)), false).build(env);
         // Announced before the job exists: a fresh start serves its --bundle and reads updates from the latest offset,
         // so this one must never be served (it would be, were the topic replayed from the earliest offset).
         kafka.send("hostile-updates", List.of(new AbstractMap.SimpleEntry<>("u", Json.compact().writeValueAsString(

@@ -7,6 +7,7 @@ import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.DeadLetterReason;
@@ -111,21 +112,25 @@ class ScoringJobIT {
                 "--events-topic", EVENTS, "--images-topic", "", "--alerts-topic", ALERTS, "--dead-letter-topic", DEAD,
                 "--scores-topic", SCORES, "--model-updates-topic", UPDATES, "--bundle", dir.resolve("v1").toString(),
                 "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M", "--parallelism", "2",
-                "--max-batch-size", "8", "--metrics-port", String.valueOf(port), "--consumer-group", "it-" + System.nanoTime());
+                "--max-batch-size", "8", "--metrics-port", String.valueOf(port), "--consumer-group", "it-" + System.nanoTime(),
+                "--fast-alerts-topic", FAST_ALERTS);
         StreamExecutionEnvironment env = environment(config);
         kafka.createTopics(2, FAST_ALERTS);
-        kafkaJob(config, true)
-                .sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, FAST_ALERTS, Alert::source))
-                .execute(env, "scoring-it");
+        kafkaJob(config, true).execute(env, "scoring-it");
 
-        List<Alert> alerts = read(ALERTS, 3, Alert.class);
+        List<Alert> lifecycle = read(ALERTS, 6, Alert.class);
+        assertThat(lifecycle).as("each host's episode opened and closed (peaks in between are optional)")
+                .filteredOn(a -> a.phase() == AlertPhase.CLOSED).hasSize(3);
+        assertThat(lifecycle).allSatisfy(a -> assertThat(a.alertId()).isEqualTo(lifecycle.stream()
+                .filter(o -> o.opensEpisode() && o.source().equals(a.source())).findFirst().orElseThrow().alertId()));
+        List<Alert> alerts = lifecycle.stream().filter(Alert::opensEpisode).toList();
         assertThat(alerts).extracting(Alert::recordId).containsExactlyInAnyOrderElementsOf(expectedAlerts);
         assertThat(alerts).allSatisfy(a -> {
             assertThat(a.margin()).isPositive();
             assertThat(a.modelVersion()).isEqualTo("v1");
             assertThat(a.alertId()).as("deterministic: source and episode start").isEqualTo(Alert.idOf(a.source(), a.eventTime()));
         });
-        assertThat(read(FAST_ALERTS, 3, Alert.class)).as("the at-least-once topic carries the same alerts")
+        assertThat(read(FAST_ALERTS, lifecycle.size(), Alert.class)).as("the at-least-once topic carries the same alerts")
                 .extracting(Alert::alertId).containsAll(alerts.stream().map(Alert::alertId).toList());
         List<DeadLetter> dead = read(DEAD, 3, DeadLetter.class);
         assertThat(dead).extracting(DeadLetter::reason).containsExactlyInAnyOrder(
@@ -184,9 +189,7 @@ class ScoringJobIT {
         String scores = config.scoresTopic();
         String updates = config.modelUpdatesTopic();
         StreamExecutionEnvironment env = environment(config);
-        kafkaJob(config, false)
-                .announceRetrainedModelsTo(KafkaRecords.<ModelUpdate>exactlyOnceJson(config, updates, ModelUpdate::modelId))
-                .build(env);
+        kafkaJob(config, false).build(env);
         var job = env.executeAsync("retrain-it");
         try {
             List<Event> traffic = TestBundles.normalEvents(700, 3, 44);
@@ -240,11 +243,7 @@ class ScoringJobIT {
 
     /** The job on the config's topics: Kafka sources (bounded or not) and exactly-once Kafka sinks, as in production. */
     private static ScoringJob kafkaJob(ScoringJobConfig config, boolean bounded) {
-        return new ScoringJob(config, ScoringJobMain.records(config, bounded), KafkaRecords.modelUpdates(config, bounded),
-                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
-                KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
-                KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source),
-                KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId));
+        return ScoringJobMain.kafkaJob(config, ScoringJobMain.records(config, bounded), bounded);
     }
 
     private static <T> T parseJson(String json, Class<T> type) {

@@ -55,7 +55,7 @@ final class TestBundles {
                 float[] scores = bundle.score(stream.stream().map(TestBundles::vector).toArray(float[][]::new)).column(score.id());
                 EpisodeTracker.Episode state = null;
                 for (int i = 0; i < scores.length; i++) {
-                    EpisodeTracker.Step step = tracker.observe(state, scores[i], threshold);
+                    EpisodeTracker.Step step = tracker.observe(state, scores[i], threshold, stream.get(i).eventTime());
                     state = step.next();
                     if (step.alert()) {
                         ids.add(stream.get(i).id());

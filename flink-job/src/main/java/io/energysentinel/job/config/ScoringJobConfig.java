@@ -94,7 +94,10 @@ public record ScoringJobConfig(
         require(!transactionalIdPrefix.isBlank(), "transactional-id-prefix must not be blank");
         require(!modelLoadRetry.isNegative(), "model-load-retry must not be negative");
         require(!episodeIdleTimeout.isNegative() && !episodeIdleTimeout.isZero(), "episode-idle-timeout must be positive");
-        require(!maxEventTimeSkew.isNegative(), "max-event-time-skew must not be negative");
+        // Alerts and scores carry their event time as the Kafka timestamp, and brokers refuse timestamps more than
+        // log.message.timestamp.after.max.ms (1 h by default) ahead of their clock.
+        require(!maxEventTimeSkew.isNegative() && maxEventTimeSkew.compareTo(Duration.ofMinutes(50)) <= 0,
+                "max-event-time-skew must be 0..50 minutes (brokers refuse timestamps over 1 h ahead by default)");
         require(maxMetricSources >= 1, "max-metric-sources must be >= 1");
         require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "startup-timeout must be positive");
         require(!retrainInterval.isNegative(), "retrain-interval must not be negative");
@@ -214,7 +217,7 @@ public record ScoringJobConfig(
         @Option(names = "--model-roots", defaultValue = "") String modelRoots;
         @Option(names = "--model-load-retry", defaultValue = "PT5M") Duration modelLoadRetry;
         @Option(names = "--episode-idle-timeout", defaultValue = "PT10M") Duration episodeIdleTimeout;
-        @Option(names = "--max-event-time-skew", defaultValue = "PT1H") Duration maxEventTimeSkew;
+        @Option(names = "--max-event-time-skew", defaultValue = "PT15M") Duration maxEventTimeSkew;
         @Option(names = "--max-metric-sources", defaultValue = "200") int maxMetricSources;
         @Option(names = "--startup-timeout", defaultValue = "PT30S") Duration startupTimeout;
         @Option(names = "--checkpoint-dir", defaultValue = "") String checkpointDir;

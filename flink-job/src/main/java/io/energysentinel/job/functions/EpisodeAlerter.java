@@ -1,6 +1,7 @@
 package io.energysentinel.job.functions;
 
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
@@ -14,12 +15,14 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns scores into alerts with hysteresis. Keyed by source. Emits one {@link Alert} when a source's episode opens
- * (first score above threshold); keeps an {@link EpisodeTracker.Episode} and its expiry timers in state while the
- * episode is open, and clears both when the episode closes: after {@code quietRecords} normal records, or when the
- * source has sent nothing for the idle timeout, in event time (the watermark passes its last record's time plus the
- * timeout) or, for a source that never comes back while the whole stream is quiet, in processing time. So a quiet
- * source holds no state, and a source that went silent mid-episode alerts again on its next anomaly.
+ * Turns scores into alerts with hysteresis. Keyed by source. Emits the lifecycle of each anomalous episode as
+ * {@link Alert}s sharing one {@link Alert#alertId()}: {@link AlertPhase#OPENED} on the first score above threshold,
+ * {@link AlertPhase#PEAK} on each higher score while it is open, {@link AlertPhase#CLOSED} when it closes. Keeps an
+ * {@link EpisodeTracker.Episode} and its expiry (timers and the last record seen) in state while the episode is open,
+ * and clears both when it closes: after {@code quietRecords} normal records, or when the source has sent nothing for
+ * the idle timeout, in event time (the watermark passes its last record's time plus the timeout) or, for a source
+ * that never comes back while the whole stream is quiet, in processing time. So a quiet source holds no state, and a
+ * source that went silent mid-episode alerts again on its next anomaly.
  */
 public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRecord, Alert> {
     private static final long serialVersionUID = 1L;
@@ -29,8 +32,11 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
     /** State: the expiry timers of the open episode, absent when none. */
     static final ValueStateDescriptor<Expiry> EXPIRY = new ValueStateDescriptor<>("episode-expiry", Expiry.class);
 
-    /** When an open episode expires, in event time and in processing time. */
-    public record Expiry(long eventTime, long processingTime) implements Serializable {}
+    /**
+     * When an open episode expires, in event time and in processing time, and the last record seen in it (what the
+     * closing alert of an expired episode reports).
+     */
+    public record Expiry(long eventTime, long processingTime, ScoredRecord last) implements Serializable {}
 
     private final int quietRecords;
     private final long idleMillis;
@@ -59,24 +65,30 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
 
     @Override
     public void processElement(ScoredRecord scored, Context ctx, Collector<Alert> out) throws Exception {
-        EpisodeTracker.Step step = tracker.observe(episode.value(), scored.value(), scored.threshold());
+        EpisodeTracker.Step step = tracker.observe(episode.value(), scored.value(), scored.threshold(), scored.eventTime());
         cancelExpiry(ctx);
         if (step.next() == null) {
             episode.clear();
         } else {
             episode.update(step.next());
             Expiry at = new Expiry(saturatedAdd(scored.eventTime(), idleMillis),
-                    saturatedAdd(ctx.timerService().currentProcessingTime(), idleMillis));
+                    saturatedAdd(ctx.timerService().currentProcessingTime(), idleMillis), scored);
             ctx.timerService().registerEventTimeTimer(at.eventTime());
             ctx.timerService().registerProcessingTimeTimer(at.processingTime());
             expiry.update(at);
         }
-        if (step.alert()) {
-            metrics.alert(scored.source(), scored.score(), scored.modelVersion());
-            out.collect(new Alert(scored.recordId(), scored.source(), scored.eventTime(), scored.score(), scored.value(),
-                    scored.threshold(), scored.value() - scored.threshold(), scored.modelId(), scored.modelVersion(),
-                    System.currentTimeMillis(), Alert.idOf(scored.source(), scored.eventTime())));
+        if (step.phase() != null) {
+            if (step.alert()) {
+                metrics.alert(scored.source(), scored.score(), scored.modelVersion());
+            }
+            out.collect(alert(scored, step.phase(), step.episodeStart()));
         }
+    }
+
+    private static Alert alert(ScoredRecord scored, AlertPhase phase, long episodeStart) {
+        return new Alert(scored.recordId(), scored.source(), scored.eventTime(), scored.score(), scored.value(),
+                scored.threshold(), scored.value() - scored.threshold(), scored.modelId(), scored.modelVersion(),
+                System.currentTimeMillis(), Alert.idOf(scored.source(), episodeStart), phase);
     }
 
     @Override
@@ -87,9 +99,13 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
         }
         boolean due = ctx.timeDomain() == TimeDomain.EVENT_TIME ? timestamp == at.eventTime() : timestamp == at.processingTime();
         if (due) {
+            EpisodeTracker.Episode open = episode.value();
             cancelExpiry(ctx);
             episode.clear();
             metrics.episodeExpired();
+            if (open != null) {
+                out.collect(alert(at.last(), AlertPhase.CLOSED, open.start()));
+            }
         }
     }
 

@@ -67,9 +67,14 @@ public final class KafkaRecords {
      * (validated to be within the broker's 15-minute default maximum).
      */
     public static <T> KafkaSink<T> exactlyOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key) {
+        return exactlyOnceJson(config, topic, key, null);
+    }
+
+    /** As {@link #exactlyOnceJson(ScoringJobConfig, String, RecordKey)}, each record stamped with {@code time} (event time). */
+    public static <T> KafkaSink<T> exactlyOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key, RecordTime<T> time) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(new JsonRecords<>(topic, key))
+                .setRecordSerializer(new JsonRecords<>(topic, key, time))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + topic)
                 .setProperty("transaction.timeout.ms", String.valueOf(config.transactionTimeout().toMillis()))
@@ -80,10 +85,10 @@ public final class KafkaRecords {
      * An at-least-once JSON sink to {@code topic}, keyed by {@code key}: records go out as soon as they are emitted,
      * without waiting for the checkpoint that commits a transaction, and may come again after a failure.
      */
-    public static <T> KafkaSink<T> atLeastOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key) {
+    public static <T> KafkaSink<T> atLeastOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key, RecordTime<T> time) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(new JsonRecords<>(topic, key))
+                .setRecordSerializer(new JsonRecords<>(topic, key, time))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
@@ -92,26 +97,34 @@ public final class KafkaRecords {
     @FunctionalInterface
     public interface RecordKey<T> extends Function<T, String>, java.io.Serializable {}
 
+    /** The Kafka timestamp of a record (its event time), epoch milliseconds. */
+    @FunctionalInterface
+    public interface RecordTime<T> extends java.util.function.ToLongFunction<T>, java.io.Serializable {}
+
     /**
-     * One JSON value per record, keyed. The Kafka timestamp is left to the producer (send time): Flink's
-     * record timestamps can be synthetic (the end-of-input timer's) and the broker refuses those.
+     * One JSON value per record, keyed, with the record's own event time as the Kafka timestamp where it has one
+     * (consumers that window on timestamps, like the incidents application, then see event time even through a
+     * backlog or a replay), else the producer's send time. Never Flink's record timestamp: it can be synthetic (the
+     * end-of-input timer's {@code Long.MAX_VALUE - 1}) and the broker refuses those.
      */
     static final class JsonRecords<T> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
         private final String topic;
         private final RecordKey<T> key;
+        private final RecordTime<T> time;
         private final JsonSerialization<T> json = new JsonSerialization<>();
 
-        JsonRecords(String topic, RecordKey<T> key) {
+        JsonRecords(String topic, RecordKey<T> key, RecordTime<T> time) {
             this.topic = topic;
             this.key = key;
+            this.time = time;
         }
 
         @Override
         public org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context,
                                                                                           Long timestamp) {
             String k = key.apply(element);
-            return new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, null,
+            return new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, time == null ? null : time.applyAsLong(element),
                     k == null ? null : k.getBytes(StandardCharsets.UTF_8), json.serialize(element));
         }
     }

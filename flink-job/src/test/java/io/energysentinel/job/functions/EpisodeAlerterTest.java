@@ -1,8 +1,10 @@
 package io.energysentinel.job.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.energysentinel.contract.records.Alert;
+import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
@@ -33,8 +35,14 @@ class EpisodeAlerterTest {
             harness.processElement(scored("b3", "host-b", TWO_MINUTES_LATER, 0.2), TWO_MINUTES_LATER);
             harness.processElement(scored("b4", "host-b", THREE_MINUTES_LATER, 0.1), THREE_MINUTES_LATER);
 
-            List<Alert> alerts = harness.extractOutputValues();
-            assertThat(alerts).extracting(Alert::recordId).containsExactly("a1", "b2");
+            List<Alert> lifecycle = harness.extractOutputValues();
+            assertThat(lifecycle).extracting(Alert::recordId, Alert::phase, Alert::alertId).containsExactly(
+                    tuple("a1", AlertPhase.OPENED, "host-a@" + BEGINNING),
+                    tuple("a2", AlertPhase.PEAK, "host-a@" + BEGINNING),
+                    tuple("b2", AlertPhase.OPENED, "host-b@" + ONE_MINUTE_LATER),
+                    tuple("a4", AlertPhase.CLOSED, "host-a@" + BEGINNING),
+                    tuple("b4", AlertPhase.CLOSED, "host-b@" + ONE_MINUTE_LATER));
+            List<Alert> alerts = lifecycle.stream().filter(Alert::opensEpisode).toList();
             assertThat(alerts.get(0).margin()).isEqualTo(4.0);
             assertThat(alerts.get(1).threshold()).isEqualTo(1.0);
             assertThat(alerts.get(1).modelVersion()).isEqualTo("v1");
@@ -61,7 +69,10 @@ class EpisodeAlerterTest {
             harness.setProcessingTime(BEGINNING + 2 * fiveMinutes + 10);
             assertThat(harness.numKeyedStateEntries()).as("expired in processing time").isZero();
             harness.processElement(scored("a3", "host-a", BEGINNING + 3 * fiveMinutes, 7.0), BEGINNING + 3 * fiveMinutes);
-            assertThat(harness.extractOutputValues()).extracting(Alert::recordId).containsExactly("a1", "a2", "a3");
+            assertThat(harness.extractOutputValues()).extracting(Alert::recordId, Alert::phase).containsExactly(
+                    tuple("a1", AlertPhase.OPENED), tuple("a1", AlertPhase.CLOSED),
+                    tuple("a2", AlertPhase.OPENED), tuple("a2", AlertPhase.CLOSED),
+                    tuple("a3", AlertPhase.OPENED));
         }
     }
 
@@ -84,7 +95,9 @@ class EpisodeAlerterTest {
             restored.processElement(scored("a3", "host-a", TWO_MINUTES_LATER, 0.1), TWO_MINUTES_LATER);
             restored.processElement(scored("a4", "host-a", THREE_MINUTES_LATER, 0.1), THREE_MINUTES_LATER);
             restored.processElement(scored("a5", "host-a", THREE_MINUTES_LATER + 1, 9.0), THREE_MINUTES_LATER + 1);
-            assertThat(restored.extractOutputValues()).extracting(Alert::recordId).containsExactly("b2", "a5");
+            assertThat(restored.extractOutputValues()).extracting(Alert::recordId, Alert::phase).containsExactly(
+                    tuple("a2", AlertPhase.PEAK), tuple("b2", AlertPhase.OPENED), tuple("a4", AlertPhase.CLOSED),
+                    tuple("a5", AlertPhase.OPENED));
         }
     }
 

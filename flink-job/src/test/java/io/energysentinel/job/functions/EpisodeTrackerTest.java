@@ -1,5 +1,6 @@
 package io.energysentinel.job.functions;
 
+import io.energysentinel.contract.records.AlertPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -30,11 +31,28 @@ class EpisodeTrackerTest {
         assertThat(alerts(1.0, 1.0)).containsExactly(false, false);
     }
 
+    @Test
+    void anEpisodeReportsEachNewPeakAndItsClose() {
+        List<AlertPhase> phases = new ArrayList<>();
+        EpisodeTracker.Episode state = null;
+        long t = 0;
+        for (double s : new double[] {0.5, 2, 5, 3, 7, 0.5, 0.5, 0.5, 0.2}) {
+            EpisodeTracker.Step step = tracker.observe(state, s, THRESHOLD, t++);
+            state = step.next();
+            phases.add(step.phase());
+            if (step.phase() != null) {
+                assertThat(step.episodeStart()).as("every phase names the episode's start").isEqualTo(1);
+            }
+        }
+        assertThat(phases).containsExactly(null, AlertPhase.OPENED, AlertPhase.PEAK, null, AlertPhase.PEAK, null, null,
+                AlertPhase.CLOSED, null);
+    }
+
     private List<Boolean> alerts(double... scores) {
         List<Boolean> out = new ArrayList<>();
         EpisodeTracker.Episode state = null;
         for (double s : scores) {
-            EpisodeTracker.Step step = tracker.observe(state, s, THRESHOLD);
+            EpisodeTracker.Step step = tracker.observe(state, s, THRESHOLD, 0);
             state = step.next();
             out.add(step.alert());
         }
