@@ -3,17 +3,16 @@ package io.energysentinel.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.AlertPhase;
+import io.energysentinel.deploy.DashboardQueries;
 import io.energysentinel.deploy.PrometheusServer;
 import io.energysentinel.testing.EmbeddedKafkaCluster;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,22 +97,10 @@ class IncidentsPrometheusIT {
         }
     }
 
-    /** The dashboard's incidents queries, Grafana's rate interval filled in. */
+    /** The dashboard's incidents queries, Grafana's variables filled in. */
     private static Map<String, String> incidentsPanelQueries() throws Exception {
-        Map<String, String> queries = new LinkedHashMap<>();
-        try (var files = Files.list(DEPLOY.resolve("grafana/dashboards"))) {
-            for (Path dashboard : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                for (JsonNode panel : new ObjectMapper().readTree(dashboard.toFile()).path("panels")) {
-                    for (JsonNode target : panel.path("targets")) {
-                        String expr = target.path("expr").asText();
-                        if (expr.contains("energysentinel_incidents")) {
-                            queries.put(panel.path("title").asText() + " / " + target.path("refId").asText(),
-                                    expr.replace("$__rate_interval", "15s"));
-                        }
-                    }
-                }
-            }
-        }
+        Map<String, String> queries = DashboardQueries.withVariables("15s", "energy");
+        queries.values().removeIf(q -> !q.contains("energysentinel_incidents"));
         return queries;
     }
 

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,13 +19,9 @@ import org.junit.jupiter.api.Test;
  * valid PromQL, and score panels that never mix scores of different scales.
  */
 class GrafanaDashboardTest {
-    private static final Path DASHBOARDS = DeployDir.resolve("grafana/dashboards");
     private static final Path NODE_SOURCES = Path.of("src", "test", "node").toAbsolutePath();
     private static final Path NODE_WORK = Path.of("target", "dashboard-schema").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What Grafana puts in for its variables when it sends a query; any value of the right shape will do. */
-    private static final Map<String, String> VARIABLES = Map.of(
-            "$__rate_interval", "1m", "$score", "energy", "$source", ".*", "$model_version", ".*");
 
     @Test
     void dashboardsMatchGrafanasPublishedSchema() throws IOException {
@@ -46,12 +40,12 @@ class GrafanaDashboardTest {
             }
         }
         List<String> args = new ArrayList<>(List.of("validate-dashboards.mjs"));
-        dashboards().forEach(d -> args.add(d.toString()));
+        DashboardQueries.dashboards().forEach(d -> args.add(d.toString()));
 
         ExternalTool.Result result = node.run(NODE_WORK, args.toArray(String[]::new));
 
         assertThat(result.exitCode()).as("validate-dashboards.mjs printed:%n%s", result.output()).isZero();
-        assertThat(result.output()).contains(dashboards().size() + " dashboards checked", "0 invalid");
+        assertThat(result.output()).contains(DashboardQueries.dashboards().size() + " dashboards checked", "0 invalid");
     }
 
     @Test
@@ -59,11 +53,12 @@ class GrafanaDashboardTest {
         ExternalTool promtool = ExternalTool.require("promtool", "install Debian's prometheus package: apt-get install prometheus");
         // promtool has no offline "check this expression": each query becomes a recording rule that check rules parses.
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard-queries\n    rules:\n");
-        Map<String, String> queries = queries();
+        // Any values of the right shape will do for Grafana's variables.
+        Map<String, String> queries = DashboardQueries.withVariables("1m", "energy");
         int i = 0;
         for (String query : queries.values()) {
             rules.append("      - record: dashboard_query_").append(i++).append("\n        expr: ")
-                    .append(JSON.writeValueAsString(substituteVariables(query))).append('\n');
+                    .append(JSON.writeValueAsString(query)).append('\n');
         }
         Path file = Files.createDirectories(Path.of("target")).resolve("dashboard-queries.rules.yml");
         Files.writeString(file, rules);
@@ -77,14 +72,14 @@ class GrafanaDashboardTest {
 
     @Test
     void scorePanelsShowOneScoreAtATime() throws IOException {
-        for (Path dashboard : dashboards()) {
+        for (Path dashboard : DashboardQueries.dashboards()) {
             JsonNode score = variable(JSON.readTree(dashboard.toFile()), "score");
             assertThat(score).as("$score variable in %s", dashboard).isNotNull();
             assertThat(score.path("multi").asBoolean()).as("$score multi-select").isFalse();
             assertThat(score.path("includeAll").asBoolean()).as("$score with All").isFalse();
         }
         // Energies and Mahalanobis distances have different scales: a panel summing buckets over both is wrong.
-        queries().forEach((where, query) -> {
+        DashboardQueries.asWritten().forEach((where, query) -> {
             if (query.contains("energysentinel_score_bucket")) {
                 assertThat(query).as(where).contains("score=\"$score\"");
             }
@@ -94,39 +89,11 @@ class GrafanaDashboardTest {
     @Test
     void thresholdsShowOnlyTheModelVersionsInUse() throws IOException {
         // A TaskManager may keep the gauge of a retired version; model_info == 1 marks the one each line serves.
-        queries().forEach((where, query) -> {
+        DashboardQueries.asWritten().forEach((where, query) -> {
             if (query.contains("energysentinel_threshold")) {
                 assertThat(query).as(where).contains("and on (model_version) (energysentinel_model_info == 1)");
             }
         });
-    }
-
-    private static List<Path> dashboards() throws IOException {
-        try (Stream<Path> files = Files.list(DASHBOARDS)) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
-        }
-    }
-
-    /** Every panel query of every dashboard, keyed by dashboard, panel title and refId. */
-    static Map<String, String> queries() throws IOException {
-        Map<String, String> queries = new LinkedHashMap<>();
-        for (Path dashboard : dashboards()) {
-            for (JsonNode panel : JSON.readTree(dashboard.toFile()).path("panels")) {
-                for (JsonNode target : panel.path("targets")) {
-                    queries.put(dashboard.getFileName() + " / " + panel.path("title").asText() + " / "
-                            + target.path("refId").asText(), target.path("expr").asText());
-                }
-            }
-        }
-        return queries;
-    }
-
-    static String substituteVariables(String query) {
-        String out = query;
-        for (Map.Entry<String, String> v : VARIABLES.entrySet()) {
-            out = out.replace(v.getKey(), v.getValue());
-        }
-        return out;
     }
 
     private static JsonNode variable(JsonNode dashboard, String name) {

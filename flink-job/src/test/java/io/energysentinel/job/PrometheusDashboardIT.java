@@ -3,7 +3,6 @@ package io.energysentinel.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.records.Alert;
@@ -11,6 +10,7 @@ import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.deploy.DashboardQueries;
 import io.energysentinel.deploy.PrometheusServer;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.io.LocalCollectSink;
@@ -91,6 +91,13 @@ class PrometheusDashboardIT {
                     config(MetricsEndpoint.port(), reporters))) {
                 checkDashboard(prometheus, manifest.defaultScore().id());
                 checkRules(prometheus);
+                // Micrometer exports any *info gauge as 1, so only removing a retired version's series keeps the
+                // threshold panel to the version in use.
+                String threshold = dashboardQueries(manifest.defaultScore().id()).values().stream()
+                        .filter(q -> q.contains("energysentinel_threshold")).findFirst().orElseThrow();
+                List<String> versions = new ArrayList<>();
+                prometheus.query(threshold).path("result").forEach(r -> versions.add(r.path("metric").path("model_version").asText()));
+                assertThat(versions).as("thresholds of the version in use only").containsExactly("v2");
             }
         } finally {
             job.cancel().get();
@@ -154,24 +161,10 @@ class PrometheusDashboardIT {
         return jobs;
     }
 
-    /** Every panel query of every dashboard, Grafana's variables filled in, keyed by panel title and refId. */
+    /** The dashboard's queries, Grafana's variables filled in, but for the incidents application's. */
     private static Map<String, String> dashboardQueries(String score) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, String> queries = new LinkedHashMap<>();
-        try (var files = Files.list(DEPLOY.resolve("grafana/dashboards"))) {
-            for (Path dashboard : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                for (JsonNode panel : json.readTree(dashboard.toFile()).path("panels")) {
-                    for (JsonNode target : panel.path("targets")) {
-                        String expr = target.path("expr").asText();
-                        if (!expr.contains("energysentinel_incidents")) {
-                            queries.put(panel.path("title").asText() + " / " + target.path("refId").asText(),
-                                    expr.replace("$__rate_interval", "15s").replace("$score", score)
-                                            .replace("$source", ".*").replace("$model_version", ".*"));
-                        }
-                    }
-                }
-            }
-        }
+        Map<String, String> queries = DashboardQueries.withVariables("15s", score);
+        queries.values().removeIf(q -> q.contains("energysentinel_incidents"));
         return queries;
     }
 
