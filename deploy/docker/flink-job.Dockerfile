@@ -21,6 +21,8 @@ COPY --from=build /out/onnxruntime-1.29.0.jar /opt/flink/lib/
 # DJL with PyTorch's CPU natives, for retraining inside the job (--retrain-interval); same reason: lib/.
 COPY --from=build /out/djl/ /opt/flink/lib/
 ENV FLINK_ENV_JAVA_OPTS="-Dai.djl.offline=true"
+# Retraining runs SGLD in libtorch: oneDNN's AVX-512 convolution backward gave NaN on AMD Zen 5 (README pitfalls).
+ENV ONEDNN_MAX_CPU_ISA=AVX2
 COPY --from=build /src/flink-job/target/energysentinel-flink-job.jar /opt/flink/usrlib/energysentinel-flink-job.jar
 # The image's entry point drops to user flink (uid/gid 9999). A Docker named volume mounted on a path is
 # seeded with that path's owner from the image, so these directories must exist here, owned by flink: else the
