@@ -1,14 +1,9 @@
 package io.energysentinel.bench;
 
 import io.energysentinel.contract.Json;
-import io.energysentinel.contract.records.Alert;
-import io.energysentinel.contract.records.DeadLetter;
-import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.ScoringJob;
 import io.energysentinel.job.ScoringJobMain;
 import io.energysentinel.job.config.ScoringJobConfig;
-import io.energysentinel.job.io.KafkaRecords;
-import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.testing.EmbeddedKafkaCluster;
 import io.energysentinel.trainer.evaluation.ProcessMemory;

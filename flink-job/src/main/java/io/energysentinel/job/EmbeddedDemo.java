@@ -10,8 +10,8 @@ import io.energysentinel.contract.records.ImageRecord;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
+import io.energysentinel.job.io.JsonLinesReplay;
 import io.energysentinel.job.io.LocalCollectSink;
-import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
@@ -22,7 +22,6 @@ import io.energysentinel.trainer.data.ImageDataset;
 import io.energysentinel.trainer.data.MnistDigitsJson;
 import io.energysentinel.trainer.evaluation.Corruptions;
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,10 +32,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import picocli.CommandLine;
@@ -61,7 +58,6 @@ public final class EmbeddedDemo implements Callable<Integer> {
     /** Records per second of a continuous run without --rate: enough for every panel, little CPU. */
     private static final double CONTINUOUS_RATE = 100;
     /** Where a replay line's event time goes; filled in as the line is emitted. */
-    private static final String EVENT_TIME = "@T@";
 
     @Option(names = "--bundle", defaultValue = "models/fashion-jem-demo", description = "Bundle to serve; trained here first when absent (default ${DEFAULT-VALUE}).")
     Path bundle;
@@ -131,7 +127,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
             System.out.printf("Continuous: %.0f records/s until stopped (Ctrl-C); no summary at the end.%n", perSecond);
         }
         long start = System.nanoTime();
-        new ScoringJob(config, List.of(WallClockReplay.of(replay, perSecond, continuous)), updates,
+        new ScoringJob(config, List.of(JsonLinesReplay.of(replay, perSecond, continuous)), updates,
                 // One line per episode: its opening (peak updates and the close go to the sink too, unprinted).
                 LocalCollectSink.<Alert>printing("alerts", a -> {
                     if (a.opensEpisode()) {
@@ -196,49 +192,9 @@ public final class EmbeddedDemo implements Callable<Integer> {
         return withEventTimeSlot(new ImageRecord("@ID@", "@SRC@", 0, ImageEncoding.FLOATS, 28, 28, null, pixels));
     }
 
-    /** The record's JSON with its event time (0 here) left for {@link WallClockReplay} to fill in. */
+    /** The record's JSON with its event time (0 here) left for {@link JsonLinesReplay} to fill in. */
     private static String withEventTimeSlot(ImageRecord r) throws Exception {
-        return Json.compact().writeValueAsString(r).replace("\"eventTime\":0", "\"eventTime\":" + EVENT_TIME);
-    }
-
-    /**
-     * The replay file's lines ({@code kind<TAB>json}, as {@link io.energysentinel.job.io.JsonLinesReplay} reads
-     * them) as raw records, each with {@value #EVENT_TIME} replaced by the wall clock when it is emitted; in
-     * turn and over again when endless.
-     */
-    static final class WallClockReplay implements GeneratorFunction<Long, RawRecord> {
-        private static final long serialVersionUID = 1L;
-        private final String file;
-        private transient List<String> lines;
-
-        WallClockReplay(String file) {
-            this.file = file;
-        }
-
-        /** A source of the file's lines, at most {@code perSecond} a second (0 = unlimited), once or endlessly. */
-        static DataGeneratorSource<RawRecord> of(Path file, double perSecond, boolean endless) throws IOException {
-            long count;
-            try (var lines = Files.lines(file)) {
-                count = endless ? Long.MAX_VALUE : lines.count();
-            }
-            return new DataGeneratorSource<>(new WallClockReplay(file.toAbsolutePath().toString()), count,
-                    perSecond > 0 ? RateLimiterStrategy.perSecond(perSecond) : RateLimiterStrategy.noOp(),
-                    TypeInformation.of(RawRecord.class));
-        }
-
-        @Override
-        public void open(SourceReaderContext readerContext) throws IOException {
-            lines = Files.readAllLines(Path.of(file));
-        }
-
-        @Override
-        public RawRecord map(Long index) {
-            int n = (int) (index % lines.size());
-            String line = lines.get(n);
-            int tab = line.indexOf('\t');
-            return RawRecord.ofText(line.substring(0, tab),
-                    line.substring(tab + 1).replace(EVENT_TIME, String.valueOf(System.currentTimeMillis())), file + ":" + (n + 1));
-        }
+        return Json.compact().writeValueAsString(r).replace("\"eventTime\":0", "\"eventTime\":" + JsonLinesReplay.EVENT_TIME);
     }
 
     private static void printSummary(Map<String, String> labels, double seconds) {

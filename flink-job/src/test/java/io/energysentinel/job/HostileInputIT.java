@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.bundle.BundleManifest;
-import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.Event;
@@ -41,7 +40,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,22 +62,15 @@ class HostileInputIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaCluster kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.perTestClass();
     static BundleManifest v1;
     static BundleManifest v2;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
         v1 = TestBundles.eventBundle(dir, "v1", 1);
         v2 = TestBundles.eventBundle(dir, "v2", 2);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test

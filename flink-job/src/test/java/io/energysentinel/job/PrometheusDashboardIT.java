@@ -13,6 +13,7 @@ import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.deploy.DashboardQueries;
 import io.energysentinel.deploy.PrometheusServer;
 import io.energysentinel.job.config.ScoringJobConfig;
+import io.energysentinel.job.io.JsonLinesReplay;
 import io.energysentinel.job.io.LocalCollectSink;
 import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.metrics.MetricsEndpoint;
@@ -191,7 +192,7 @@ class PrometheusDashboardIT {
         return env.executeAsync("prometheus-it");
     }
 
-    /** Event JSON with the event time left as {@code @T@}: normal events, and every fifth one spiked. */
+    /** Event JSON with the event time left as {@link JsonLinesReplay#EVENT_TIME}: normal events, and every fifth one spiked. */
     private static ArrayList<String> templates() throws IOException {
         ArrayList<String> out = new ArrayList<>();
         int i = 0;
@@ -204,7 +205,7 @@ class PrometheusDashboardIT {
             } else {
                 event = new Event(e.id(), e.source(), 0, e.features());
             }
-            out.add(Json.compact().writeValueAsString(event).replace("\"eventTime\":0", "\"eventTime\":@T@"));
+            out.add(Json.compact().writeValueAsString(event).replace("\"eventTime\":0", "\"eventTime\":" + JsonLinesReplay.EVENT_TIME));
         }
         return out;
     }
@@ -221,7 +222,7 @@ class PrometheusDashboardIT {
         @Override
         public RawRecord map(Long i) {
             String payload = i % 50 == 49 ? "this is not json"
-                    : templates.get((int) (i % templates.size())).replace("@T@", String.valueOf(System.currentTimeMillis()));
+                    : templates.get((int) (i % templates.size())).replace(JsonLinesReplay.EVENT_TIME, String.valueOf(System.currentTimeMillis()));
             return RawRecord.ofText(ScoringInput.EVENT, payload, "live:" + i);
         }
     }

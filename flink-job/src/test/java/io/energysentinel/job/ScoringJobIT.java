@@ -3,9 +3,7 @@ package io.energysentinel.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.Json;
-import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
-import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.AlertPhase;
 import io.energysentinel.contract.records.DeadLetter;
@@ -13,10 +11,7 @@ import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ScoredRecord;
-import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.job.config.ScoringJobConfig;
-import io.energysentinel.job.functions.EpisodeTracker;
-import io.energysentinel.job.io.KafkaRecords;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.SharedBundles;
@@ -37,7 +32,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,21 +52,14 @@ class ScoringJobIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaCluster kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.perTestClass();
     static BundleManifest manifest;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
         kafka.createTopics(2, EVENTS, ALERTS, DEAD, SCORES, UPDATES, ScoringJobConfig.modelEventsTopicOf(UPDATES));
         manifest = TestBundles.eventBundle(dir, "v1", 1);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test

@@ -12,15 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,44 +33,23 @@ class ScoringJobMainCrashIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaCluster kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.perTestClass();
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
         TestBundles.eventBundle(dir, "v1", 1);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
     void aKilledJobRestoresItsCheckpointAndNeitherLosesNorRepeatsAnything() throws Exception {
         kafka.createTopics(2, "crash-events", "crash-scores", "crash-alerts", "crash-dead", "crash-updates", "crash-updates.events");
-        Map<String, List<Event>> sent = new LinkedHashMap<>();
-        for (Event e : TestBundles.normalEvents(PER_SOURCE, SOURCES, 41)) {
-            sent.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
-        }
         // Anomalous bursts early, across the crash and late in each source's stream.
-        for (List<Event> stream : sent.values()) {
-            for (int i : new int[] {20, 21, 70, 71, 72, 120}) {
-                stream.set(i, TestBundles.spiked(stream.get(i)));
-            }
-        }
+        Map<String, List<Event>> sent = TestBundles.streams(PER_SOURCE, SOURCES, 41, 20, 21, 70, 71, 72, 120);
         List<String> expectedAlerts = TestBundles.expectedAlerts(dir.resolve("v1"), sent, 3);
         List<List<Map.Entry<String, String>>> rounds = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
-            List<Map.Entry<String, String>> records = new ArrayList<>();
-            for (List<Event> stream : sent.values()) {
-                for (Event e : stream.subList(round * PER_SOURCE / 3, (round + 1) * PER_SOURCE / 3)) {
-                    records.add(new AbstractMap.SimpleEntry<>(e.source(), Json.compact().writeValueAsString(e)));
-                }
-            }
-            rounds.add(records);
+            rounds.add(TestBundles.records(sent, round * PER_SOURCE / 3, (round + 1) * PER_SOURCE / 3));
         }
         int total = SOURCES * PER_SOURCE;
 

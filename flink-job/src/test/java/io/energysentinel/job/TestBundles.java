@@ -8,6 +8,7 @@ import io.energysentinel.trainer.data.SyntheticEventStream;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
+import io.energysentinel.contract.Json;
 import io.energysentinel.contract.ScoreName;
 import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.ModelBundle;
@@ -64,6 +65,38 @@ final class TestBundles {
             }
             return ids;
         }
+    }
+
+    /**
+     * Normal events of {@code sources} sources, {@code perSource} each, by source in order, with the events at
+     * {@code spikedAt} (indices within each source's stream) {@link #spiked}.
+     */
+    static Map<String, List<Event>> streams(int perSource, int sources, long seed, int... spikedAt) {
+        Map<String, List<Event>> bySource = new LinkedHashMap<>();
+        for (Event e : normalEvents(perSource, sources, seed)) {
+            bySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
+        }
+        for (List<Event> stream : bySource.values()) {
+            for (int i : spikedAt) {
+                stream.set(i, spiked(stream.get(i)));
+            }
+        }
+        return bySource;
+    }
+
+    /** Events {@code from} (inclusive) to {@code to} of every stream as Kafka records keyed by source. */
+    static List<Map.Entry<String, String>> records(Map<String, List<Event>> streams, int from, int to) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (List<Event> stream : streams.values()) {
+            for (Event e : stream.subList(from, to)) {
+                try {
+                    out.add(Map.entry(e.source(), Json.compact().writeValueAsString(e)));
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+        }
+        return out;
     }
 
     /** {@code e} with every metric six times over (plus one): far outside what the model saw. */

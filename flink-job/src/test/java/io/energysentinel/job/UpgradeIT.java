@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
-import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.functions.EpisodeTracker;
-import io.energysentinel.job.io.KafkaRecords;
-import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.testing.EmbeddedKafkaCluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,7 +25,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,36 +44,21 @@ class UpgradeIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaCluster kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.perTestClass();
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
         TestBundles.eventBundle(dir, "v1", 1);
         TestBundles.eventBundle(dir, "v2", 2);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
     void aJobResumedFromASavepointWithANewModelAndParallelismLosesAndRepeatsNothing() throws Exception {
         kafka.createTopics(2, "up-events", "up-scores", "up-alerts", "up-dead", "up-updates", "up-updates.events");
-        Map<String, List<Event>> sent = new LinkedHashMap<>();
-        for (Event e : TestBundles.normalEvents(PER_SOURCE, SOURCES, 51)) {
-            sent.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
-        }
-        for (List<Event> stream : sent.values()) {
-            // One burst closes before the stop; one straddles it (open episode in the savepoint); one comes after.
-            for (int i : new int[] {15, 16, 39, 40, 41, 100}) {
-                stream.set(i, TestBundles.spiked(stream.get(i)));
-            }
-        }
-        List<List<Map.Entry<String, String>>> halves = List.of(records(sent, 0, 40), records(sent, 40, PER_SOURCE));
+        // One burst closes before the stop; one straddles it (open episode in the savepoint); one comes after.
+        Map<String, List<Event>> sent = TestBundles.streams(PER_SOURCE, SOURCES, 51, 15, 16, 39, 40, 41, 100);
+        List<List<Map.Entry<String, String>>> halves = List.of(TestBundles.records(sent, 0, 40), TestBundles.records(sent, 40, PER_SOURCE));
         int total = SOURCES * PER_SOURCE;
 
         JobClient before = submit("v1", 2, null);
@@ -143,16 +122,6 @@ class UpgradeIT {
         ScoringJobMain.configure(env, config);
         ScoringJobMain.kafkaJob(config, ScoringJobMain.records(config, false), false).build(env);
         return env.executeAsync("upgrade-it-" + version);
-    }
-
-    private static List<Map.Entry<String, String>> records(Map<String, List<Event>> sent, int from, int to) throws IOException {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (List<Event> stream : sent.values()) {
-            for (Event e : stream.subList(from, to)) {
-                out.add(new AbstractMap.SimpleEntry<>(e.source(), Json.compact().writeValueAsString(e)));
-            }
-        }
-        return out;
     }
 
     private static <T> T parse(String json, Class<T> type) {

@@ -19,22 +19,46 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real single-node Kafka 4 broker (KRaft, combined broker + controller) in this JVM, for integration tests.
  *
  * <p>{@code KafkaClusterTestKit} is Kafka's internal test API and changes between releases; this class is
- * the only place that touches it.
+ * the only place that touches it. A test class registers one with {@code @RegisterExtension static final
+ * EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.perTestClass();} and gets it started before its tests and
+ * closed after them; other code calls {@link #start()} and {@link #close()}.
  */
-public final class EmbeddedKafkaCluster implements AutoCloseable {
-    private final KafkaClusterTestKit cluster;
+public final class EmbeddedKafkaCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    private KafkaClusterTestKit cluster;
 
     private EmbeddedKafkaCluster(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
     }
 
+    /** A cluster that starts before the test class that registers it and closes after it. */
+    public static EmbeddedKafkaCluster perTestClass() {
+        return new EmbeddedKafkaCluster(null);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        cluster = startCluster();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
     /** Formats and starts a one-node cluster and waits until its broker is ready. */
     public static EmbeddedKafkaCluster start() throws Exception {
+        return new EmbeddedKafkaCluster(startCluster());
+    }
+
+    private static KafkaClusterTestKit startCluster() throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -45,7 +69,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new EmbeddedKafkaCluster(cluster);
+        return cluster;
     }
 
     /** Bootstrap servers for clients. */
@@ -138,6 +162,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
     }
 }

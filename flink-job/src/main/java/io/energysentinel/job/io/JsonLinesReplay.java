@@ -5,32 +5,40 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
- * Replays a file of raw records, one {@code kind<TAB>json} per line, as a bounded Flink source: the
- * embedded default's stand-in for Kafka topics. Reads the file in each reader, never ships it in the job.
+ * Replays a file of raw records, one {@code kind<TAB>json} per line, as a Flink source: the embedded default's
+ * stand-in for Kafka topics. Each {@value #EVENT_TIME} in a line becomes the wall clock when the line is emitted, so
+ * event time follows the pace of the replay. Reads the file in each reader, never ships it in the job.
  */
 public final class JsonLinesReplay {
+    /** Placeholder a line may hold for its event time. */
+    public static final String EVENT_TIME = "@T@";
+
     private JsonLinesReplay() {}
 
-    /** A source of every line of {@code file}, at most {@code perSecond} records a second (0 = unlimited). */
-    public static DataGeneratorSource<RawRecord> of(Path file, double perSecond) {
+    /**
+     * A source of the file's lines, at most {@code perSecond} records a second (0 = unlimited), each line once, or
+     * over and over when {@code endless}.
+     */
+    public static DataGeneratorSource<RawRecord> of(Path file, double perSecond, boolean endless) {
         long count;
         try (var lines = Files.lines(file)) {
-            count = lines.count();
+            count = endless ? Long.MAX_VALUE : lines.count();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         return new DataGeneratorSource<>(new Lines(file.toAbsolutePath().toString()), count,
                 perSecond > 0 ? RateLimiterStrategy.perSecond(perSecond) : RateLimiterStrategy.noOp(),
-                org.apache.flink.api.common.typeinfo.TypeInformation.of(RawRecord.class));
+                TypeInformation.of(RawRecord.class));
     }
 
-    /** Line {@code i} of the file as a raw record. */
+    /** Line {@code i} (modulo the file's length) as a raw record. */
     static final class Lines implements GeneratorFunction<Long, RawRecord> {
         private static final long serialVersionUID = 1L;
         private final String file;
@@ -47,9 +55,11 @@ public final class JsonLinesReplay {
 
         @Override
         public RawRecord map(Long index) {
-            String line = lines.get(index.intValue());
+            int n = (int) (index % lines.size());
+            String line = lines.get(n);
             int tab = line.indexOf('\t');
-            return RawRecord.ofText(line.substring(0, tab), line.substring(tab + 1), file + ":" + (index + 1));
+            return RawRecord.ofText(line.substring(0, tab),
+                    line.substring(tab + 1).replace(EVENT_TIME, String.valueOf(System.currentTimeMillis())), file + ":" + (n + 1));
         }
     }
 }

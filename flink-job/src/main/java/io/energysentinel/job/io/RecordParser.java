@@ -5,7 +5,6 @@ import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.Event;
-import io.energysentinel.contract.records.ImageEncoding;
 import io.energysentinel.contract.records.ImageRecord;
 import io.energysentinel.contract.records.Outcome;
 import io.energysentinel.job.model.ScoringInput;

@@ -1,9 +1,8 @@
-package io.energysentinel.job;
+package io.energysentinel.job.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.Json;
-import io.energysentinel.job.io.RawRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded demo's replay: lines in turn, over again, each stamped with the wall clock as it is emitted. */
-class EmbeddedDemoReplayTest {
+class JsonLinesReplayTest {
     @TempDir
     Path dir;
 
@@ -20,7 +19,7 @@ class EmbeddedDemoReplayTest {
         Path file = dir.resolve("replay.tsv");
         Files.write(file, List.of("image\t{\"id\":\"a\",\"source\":\"camera-0\",\"eventTime\":@T@}",
                 "event\t{\"id\":\"b\",\"source\":\"host-0\",\"eventTime\":@T@}"));
-        EmbeddedDemo.WallClockReplay replay = new EmbeddedDemo.WallClockReplay(file.toString());
+        JsonLinesReplay.Lines replay = new JsonLinesReplay.Lines(file.toString());
         replay.open(null);
 
         long before = System.currentTimeMillis();
