@@ -58,7 +58,8 @@ public final class IncidentTopology {
                 Materialized.<String, Mute, KeyValueStore<Bytes, byte[]>>as("mutes-store"));
 
         KStream<String, AlertParser.Parsed> parsed = builder
-                .stream(config.alertsTopic(), Consumed.with(Serdes.String(), Serdes.String()).withName("alerts"))
+                .stream(config.alertsTopic(), Consumed.with(Serdes.String(), Serdes.String()).withName("alerts")
+                        .withTimestampExtractor(new AlertEventTime()))
                 .processValues(ParseAlert::new, Named.as("parse-alerts"));
         parsed.filter((k, p) -> p.deadLetter() != null, Named.as("unreadable"))
                 .mapValues(AlertParser.Parsed::deadLetter, Named.as("dead-letter"))
@@ -77,7 +78,7 @@ public final class IncidentTopology {
                 .filter((k, alert) -> alert != null, Named.as("unmuted"));
 
         // The job keys alerts by source (the parser refuses any other key), so grouping needs no repartition topic;
-        // windows run on the record timestamp, which the job sets to the alert's event time.
+        // windows run on the alerts' event time (AlertEventTime).
         KTable<Windowed<String>, IncidentState> sessions = alerts
                 .groupByKey(Grouped.with("alerts-by-source", Serdes.String(), alertSerde))
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(config.inactivityGap(), config.grace()))

@@ -193,6 +193,21 @@ class IncidentTopologyTest {
         assertThat(IncidentTopology.build(config, registry).describe().toString()).doesNotContain("repartition");
     }
 
+    @Test
+    void incidentsFollowTheAlertsEventTimeNotWhenTheyArrived() throws Exception {
+        // A backlog: two alerts an hour apart in event time arrive one millisecond apart. One incident would be wrong.
+        long hour = 3_600 * SECOND;
+        Alert first = new Alert("r1", "host-5", 0, "energy", 1.2, 1.0, 0.2, "model", "v1", 5, Alert.idOf("host-5", 0), AlertPhase.OPENED);
+        Alert later = new Alert("r2", "host-5", hour, "energy", 1.2, 1.0, 0.2, "model", "v1", 6, Alert.idOf("host-5", hour),
+                AlertPhase.OPENED);
+        alerts.pipeInput("host-5", Json.compact().writeValueAsString(first), Instant.ofEpochMilli(10 * hour));
+        alerts.pipeInput("host-5", Json.compact().writeValueAsString(later), Instant.ofEpochMilli(10 * hour + 1));
+        assertThat(read(incidents)).extracting(Incident::status, Incident::firstAlertTime).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPENED, 0L),
+                org.assertj.core.groups.Tuple.tuple(IncidentStatus.RESOLVED, 0L),
+                org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPENED, hour));
+    }
+
     private void send(String source, long eventTime, double value, double threshold) throws Exception {
         send(source, eventTime, value, threshold, AlertPhase.OPENED, eventTime);
     }

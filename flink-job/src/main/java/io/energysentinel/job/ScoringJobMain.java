@@ -87,21 +87,21 @@ public final class ScoringJobMain {
     }
 
     /**
-     * The job on {@code records}, wired to Kafka as in production: model updates from their topic; exactly-once alerts
-     * (stamped with their event time), dead letters, scores (if configured) and model events; at-least-once alerts
+     * The job on {@code records}, wired to Kafka as in production: model updates from their topic; exactly-once alerts,
+     * dead letters, scores (if configured) and model events; at-least-once alerts
      * and retrained-model announcements where configured.
      */
     public static ScoringJob kafkaJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, boolean bounded) {
         ScoringJob job = new ScoringJob(config, records, KafkaRecords.modelUpdates(config, bounded),
-                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source, Alert::eventTime),
+                KafkaRecords.<Alert>exactlyOnceJson(config, config.alertsTopic(), Alert::source),
                 KafkaRecords.<DeadLetter>exactlyOnceJson(config, config.deadLetterTopic(), DeadLetter::origin),
                 config.publishScores()
-                        ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source, ScoredRecord::eventTime)
+                        ? KafkaRecords.<ScoredRecord>exactlyOnceJson(config, config.scoresTopic(), ScoredRecord::source)
                         : null,
                 KafkaRecords.<ModelEvent>exactlyOnceJson(config, config.modelEventsTopic(), ModelEvent::modelId));
         if (!config.fastAlertsTopic().isBlank()) {
             job = job.sendAlertsAtLeastOnceTo(
-                    KafkaRecords.<Alert>atLeastOnceJson(config, config.fastAlertsTopic(), Alert::source, Alert::eventTime));
+                    KafkaRecords.<Alert>atLeastOnceJson(config, config.fastAlertsTopic(), Alert::source));
         }
         if (config.retrainingEnabled()) {
             // Retrained models are announced on the topic the job reads its model updates from.

@@ -68,7 +68,7 @@ class ScoringJobMainCrashIT {
                     .stream().map(json -> parse(json, ScoredRecord.class)).toList();
             List<Alert> alerts = kafka.readCommitted("crash-alerts", expectedAlerts.size(), Duration.ofSeconds(30), Duration.ofSeconds(3))
                     .stream().map(json -> parse(json, Alert.class)).filter(Alert::opensEpisode).toList();
-            assertThat(Files.readString(dir.resolve("job-second.log"))).contains("restoring from checkpoint");
+            assertThat(Files.readString(Path.of("target", "crash-it", "job-second.log"))).contains("restoring from checkpoint");
 
             Map<String, Long> timesScored = scores.stream().collect(Collectors.groupingBy(ScoredRecord::recordId, Collectors.counting()));
             List<String> lost = sent.values().stream().flatMap(List::stream).map(Event::id).filter(id -> !timesScored.containsKey(id)).toList();
@@ -95,7 +95,9 @@ class ScoringJobMainCrashIT {
                 "--bundle", dir.resolve("v1").toString(), "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M",
                 "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--parallelism", "2", "--metrics-port", "0",
                 "--consumer-group", "crash-it", "--transactional-id-prefix", "crash-it"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("job-" + name + ".log").toFile()).start();
+        // The logs stay under target/ for a failed run to be read.
+        Path log = Files.createDirectories(Path.of("target", "crash-it")).resolve("job-" + name + ".log");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static String quoted(String classpath) {

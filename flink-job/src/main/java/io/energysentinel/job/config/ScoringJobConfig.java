@@ -94,10 +94,7 @@ public record ScoringJobConfig(
         require(!transactionalIdPrefix.isBlank(), "transactional-id-prefix must not be blank");
         require(!modelLoadRetry.isNegative(), "model-load-retry must not be negative");
         require(!episodeIdleTimeout.isNegative() && !episodeIdleTimeout.isZero(), "episode-idle-timeout must be positive");
-        // Alerts and scores carry their event time as the Kafka timestamp, and brokers refuse timestamps more than
-        // log.message.timestamp.after.max.ms (1 h by default) ahead of their clock.
-        require(!maxEventTimeSkew.isNegative() && maxEventTimeSkew.compareTo(Duration.ofMinutes(50)) <= 0,
-                "max-event-time-skew must be 0..50 minutes (brokers refuse timestamps over 1 h ahead by default)");
+        require(!maxEventTimeSkew.isNegative(), "max-event-time-skew must not be negative");
         require(maxMetricSources >= 1, "max-metric-sources must be >= 1");
         require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "startup-timeout must be positive");
         require(!retrainInterval.isNegative(), "retrain-interval must not be negative");

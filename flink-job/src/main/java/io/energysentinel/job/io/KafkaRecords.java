@@ -67,14 +67,9 @@ public final class KafkaRecords {
      * (validated to be within the broker's 15-minute default maximum).
      */
     public static <T> KafkaSink<T> exactlyOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key) {
-        return exactlyOnceJson(config, topic, key, null);
-    }
-
-    /** As {@link #exactlyOnceJson(ScoringJobConfig, String, RecordKey)}, each record stamped with {@code time} (event time). */
-    public static <T> KafkaSink<T> exactlyOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key, RecordTime<T> time) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(new JsonRecords<>(topic, key, time))
+                .setRecordSerializer(new JsonRecords<>(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + topic)
                 .setProperty("transaction.timeout.ms", String.valueOf(config.transactionTimeout().toMillis()))
@@ -85,10 +80,10 @@ public final class KafkaRecords {
      * An at-least-once JSON sink to {@code topic}, keyed by {@code key}: records go out as soon as they are emitted,
      * without waiting for the checkpoint that commits a transaction, and may come again after a failure.
      */
-    public static <T> KafkaSink<T> atLeastOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key, RecordTime<T> time) {
+    public static <T> KafkaSink<T> atLeastOnceJson(ScoringJobConfig config, String topic, RecordKey<T> key) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(new JsonRecords<>(topic, key, time))
+                .setRecordSerializer(new JsonRecords<>(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
@@ -97,34 +92,29 @@ public final class KafkaRecords {
     @FunctionalInterface
     public interface RecordKey<T> extends Function<T, String>, java.io.Serializable {}
 
-    /** The Kafka timestamp of a record (its event time), epoch milliseconds. */
-    @FunctionalInterface
-    public interface RecordTime<T> extends java.util.function.ToLongFunction<T>, java.io.Serializable {}
-
     /**
-     * One JSON value per record, keyed, with the record's own event time as the Kafka timestamp where it has one
-     * (consumers that window on timestamps, like the incidents application, then see event time even through a
-     * backlog or a replay), else the producer's send time. Never Flink's record timestamp: it can be synthetic (the
-     * end-of-input timer's {@code Long.MAX_VALUE - 1}) and the broker refuses those.
+     * One JSON value per record, keyed. The Kafka timestamp is the producer's send time, never the event time: the
+     * broker deletes and rolls segments by record timestamps, so the outputs of a replay of month-old events would
+     * be deleted by retention within minutes (seen: committed alerts gone before a test read them); consumers that
+     * want event time read it from the record (the incidents application's timestamp extractor does). Never
+     * Flink's record timestamp either: it can be synthetic (the end-of-input timer's) and the broker refuses those.
      */
     static final class JsonRecords<T> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
         private final String topic;
         private final RecordKey<T> key;
-        private final RecordTime<T> time;
         private final JsonSerialization<T> json = new JsonSerialization<>();
 
-        JsonRecords(String topic, RecordKey<T> key, RecordTime<T> time) {
+        JsonRecords(String topic, RecordKey<T> key) {
             this.topic = topic;
             this.key = key;
-            this.time = time;
         }
 
         @Override
         public org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context,
                                                                                           Long timestamp) {
             String k = key.apply(element);
-            return new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, time == null ? null : time.applyAsLong(element),
+            return new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, null,
                     k == null ? null : k.getBytes(StandardCharsets.UTF_8), json.serialize(element));
         }
     }
