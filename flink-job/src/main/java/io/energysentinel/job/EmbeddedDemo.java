@@ -11,6 +11,7 @@ import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.io.JsonLinesReplay;
+import io.energysentinel.job.io.KafkaRecords;
 import io.energysentinel.job.io.LocalCollectSink;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
@@ -82,6 +83,9 @@ public final class EmbeddedDemo implements Callable<Integer> {
     int parallelism;
     @Option(names = "--work-dir", defaultValue = "runs/demo", description = "Where the replay file goes (default ${DEFAULT-VALUE}).")
     Path workDir;
+    @Option(names = "--kafka", defaultValue = "", description = "Kafka bootstrap servers: alerts also go to the job's alerts topic "
+            + "there (at-least-once), for the incidents application; empty = none (default).")
+    String kafka;
     @Option(names = "--seed", defaultValue = "7", description = "Mixing seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -111,8 +115,12 @@ public final class EmbeddedDemo implements Callable<Integer> {
         Path replay = workDir.resolve("replay.tsv");
         Map<String, String> labels = writeReplay(data, replay);
 
-        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", bundle.toString(), "--metrics-port", String.valueOf(metricsPort),
-                "--parallelism", String.valueOf(parallelism), "--max-batch-size", "64", "--quiet-records", "2");
+        List<String> jobArgs = new ArrayList<>(List.of("--bundle", bundle.toString(), "--metrics-port", String.valueOf(metricsPort),
+                "--parallelism", String.valueOf(parallelism), "--max-batch-size", "64", "--quiet-records", "2"));
+        if (!kafka.isBlank()) {
+            jobArgs.addAll(List.of("--bootstrap-servers", kafka));
+        }
+        ScoringJobConfig config = ScoringJobConfig.fromArgs(jobArgs.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJobMain.configure(env, config);
         ModelUpdate announce = new ModelUpdate(manifest.modelId(), manifest.modelVersion(), bundle.toAbsolutePath().toUri().toString(),
@@ -127,7 +135,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
             System.out.printf("Continuous: %.0f records/s until stopped (Ctrl-C); no summary at the end.%n", perSecond);
         }
         long start = System.nanoTime();
-        new ScoringJob(config, List.of(JsonLinesReplay.of(replay, perSecond, continuous)), updates,
+        ScoringJob job = new ScoringJob(config, List.of(JsonLinesReplay.of(replay, perSecond, continuous)), updates,
                 // One line per episode: its opening (peak updates and the close go to the sink too, unprinted).
                 LocalCollectSink.<Alert>printing("alerts", a -> {
                     if (a.opensEpisode()) {
@@ -138,8 +146,12 @@ public final class EmbeddedDemo implements Callable<Integer> {
                 LocalCollectSink.<DeadLetter>named("dead-letters"),
                 // An endless run keeps no scores in memory: only the bounded run's summary reads them.
                 continuous ? new DiscardingSink<>() : LocalCollectSink.<ScoredRecord>named("scores"),
-                LocalCollectSink.<ModelEvent>named("model-events"))
-                .execute(env, "energysentinel-embedded-demo");
+                LocalCollectSink.<ModelEvent>named("model-events"));
+        if (!kafka.isBlank()) {
+            System.out.printf("Alerts also go to %s on %s.%n", config.alertsTopic(), kafka);
+            job = job.sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, config.alertsTopic(), Alert::source));
+        }
+        job.execute(env, "energysentinel-embedded-demo");
         double seconds = (System.nanoTime() - start) / 1e9;
         printSummary(labels, seconds);
         return 0;
