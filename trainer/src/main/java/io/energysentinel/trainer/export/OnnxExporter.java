@@ -171,6 +171,12 @@ public final class OnnxExporter {
         } else if (layer instanceof LayerSpec.Flatten) {
             expect(block, LambdaBlock.class, where);
             return w.node("Flatten", List.of(x), null, GraphWriter.intAttr("axis", 1));
+        } else if (layer instanceof LayerSpec.Clamp c) {
+            expect(block, LambdaBlock.class, where);
+            // Clip takes its bounds as scalar (rank-0) inputs since opset 11.
+            String min = w.constant("clamp_min", new float[] {(float) c.min()});
+            String max = w.constant("clamp_max", new float[] {(float) c.max()});
+            return w.node("Clip", List.of(x, min, max), null);
         } else if (layer instanceof LayerSpec.Standardize s) {
             expect(block, LambdaBlock.class, where);
             float[] mean = toFloats(s.mean());

@@ -55,12 +55,14 @@ public final class EnergyNets {
     }
 
     /**
-     * The MLP energy net for event vectors: standardisation learned from the training data, Swish hidden
-     * layers (smooth, so SGLD gets useful gradients everywhere) and one energy.
+     * The MLP energy net for event vectors: standardisation learned from the training data, z-scores clamped to
+     * {@code [zMin, zMax]} (the range training and SGLD use, so serving never sees inputs training could not), Swish
+     * hidden layers (smooth, so SGLD gets useful gradients everywhere) and one energy.
      */
-    public static NetworkSpec mlp(List<Double> mean, List<Double> std, List<Integer> hidden) {
+    public static NetworkSpec mlp(List<Double> mean, List<Double> std, double zMin, double zMax, List<Integer> hidden) {
         List<LayerSpec> layers = new ArrayList<>();
         layers.add(new LayerSpec.Standardize(mean, std));
+        layers.add(new LayerSpec.Clamp(zMin, zMax));
         for (int h : hidden) {
             layers.add(new LayerSpec.Linear(h));
             layers.add(new LayerSpec.Swish());

@@ -18,7 +18,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = LayerSpec.LeakyRelu.class, name = "leaky_relu"),
     @JsonSubTypes.Type(value = LayerSpec.Swish.class, name = "swish"),
     @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten"),
-    @JsonSubTypes.Type(value = LayerSpec.Standardize.class, name = "standardize")
+    @JsonSubTypes.Type(value = LayerSpec.Standardize.class, name = "standardize"),
+    @JsonSubTypes.Type(value = LayerSpec.Clamp.class, name = "clamp")
 })
 public sealed interface LayerSpec {
 
@@ -48,6 +49,18 @@ public sealed interface LayerSpec {
 
     /** Flattens everything after the batch dimension; ONNX {@code Flatten(axis=1)}. */
     record Flatten() implements LayerSpec {}
+
+    /**
+     * Clamps every element into {@code [min, max]}; ONNX {@code Clip}. After standardisation it keeps serving inside
+     * the range training saw: a metric at 1e36 is a very large z-score, not an overflow that turns the energy NaN.
+     */
+    record Clamp(double min, double max) implements LayerSpec {
+        public Clamp {
+            if (!(min < max) || !Double.isFinite(min) || !Double.isFinite(max)) {
+                throw new IllegalArgumentException("clamp needs finite min < max, got [" + min + ", " + max + "]");
+            }
+        }
+    }
 
     /**
      * Fixed affine normalisation {@code (x - mean) / std}, one value for all elements or one per feature;

@@ -47,6 +47,10 @@ public final class NetworkBuilder {
             return Blocks.batchFlattenBlock();
         } else if (layer instanceof LayerSpec.Standardize s) {
             return standardize(s);
+        } else if (layer instanceof LayerSpec.Clamp c) {
+            float min = (float) c.min();
+            float max = (float) c.max();
+            return new LambdaBlock(inputs -> new NDList(inputs.singletonOrThrow().clip(min, max)), "clamp");
         }
         throw new IllegalArgumentException("no DJL mapping for layer " + layer);
     }

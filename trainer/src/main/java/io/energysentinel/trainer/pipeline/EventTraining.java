@@ -75,8 +75,11 @@ public final class EventTraining {
         }
         long start = System.nanoTime();
         List<List<Double>> stats = EnergyNets.standardization(rows);
-        NetworkSpec full = EnergyNets.mlp(stats.get(0), stats.get(1), List.of(hidden, hidden));
-        NetworkSpec inner = new NetworkSpec(full.inputShape(), full.layers().subList(1, full.layers().size()), full.featureLayer() - 1);
+        NetworkSpec full = EnergyNets.mlp(stats.get(0), stats.get(1), config.dataMin(), config.dataMax(), List.of(hidden, hidden));
+        // PCD runs on standardised, clamped rows (the first two layers applied here once); the bundle holds all layers.
+        int fixed = 2;
+        NetworkSpec inner = new NetworkSpec(full.inputShape(), full.layers().subList(fixed, full.layers().size()),
+                full.featureLayer() - fixed);
         float[][] z = standardise(rows, stats.get(0), stats.get(1), config.dataMin(), config.dataMax());
         int[] labels = new int[z.length];
         Arrays.fill(labels, -1);
@@ -93,7 +96,9 @@ public final class EventTraining {
             steps = trainer.stepsTaken();
         }
         SequentialBlock block = new SequentialBlock();
-        block.add(NetworkBuilder.block(full.layers().get(0)));
+        for (LayerSpec layer : full.layers().subList(0, fixed)) {
+            block.add(NetworkBuilder.block(layer));
+        }
         for (Block child : innerModel.block().getChildren().values()) {
             block.add(child);
         }

@@ -76,7 +76,7 @@ class ExportParityTest {
                 }
             }
             List<List<Double>> stats = EnergyNets.standardization(rows);
-            NetworkSpec spec = EnergyNets.mlp(stats.get(0), stats.get(1), List.of(16, 16));
+            NetworkSpec spec = EnergyNets.mlp(stats.get(0), stats.get(1), -6, 6, List.of(16, 16));
             assertParity(EnergyNets.initialise(ModelKind.MLP_EBM, spec, m, 4), rows, m);
         }
     }

@@ -240,7 +240,7 @@ class PcdTrainerTest {
             case JEM -> EnergyNets.jem(IMAGE, List.of(4, 8), 16, 3);
             case MLP_EBM -> {
                 List<List<Double>> s = EnergyNets.standardization(data.inputs());
-                yield EnergyNets.mlp(s.get(0), s.get(1), List.of(16, 16));
+                yield EnergyNets.mlp(s.get(0), s.get(1), -6, 6, List.of(16, 16));
             }
         };
     }
