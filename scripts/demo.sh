@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded default: locate the data, build, then run the scoring job on a local Flink
-# (training a Fashion-MNIST JEM bundle first when models/fashion-jem-demo is absent).
+# (the shipped bundle demo/fashion-jem-demo; trained first, 4 minutes, when that folder is absent).
 # Extra arguments go to the demo, e.g. scripts/demo.sh --rate 200 --metrics-port 9464, or --continuous for
 # an endless, paced feed (scripts/demo-prometheus.sh runs that with a Prometheus beside it).
 set -euo pipefail

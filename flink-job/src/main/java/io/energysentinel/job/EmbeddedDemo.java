@@ -53,14 +53,14 @@ import picocli.CommandLine.Option;
 @Command(name = "energysentinel-demo", mixinStandardHelpOptions = true,
         description = "Runs the scoring job locally on Fashion-MNIST vs MNIST and corrupted images.")
 public final class EmbeddedDemo implements Callable<Integer> {
-    private static final String NORMAL = "fashion-mnist";
+    static final String NORMAL = "fashion-mnist";
     private static final String DIGIT = "mnist-digit";
     private static final String CORRUPTED = "corrupted";
     /** Records per second of a continuous run without --rate: enough for every panel, little CPU. */
     private static final double CONTINUOUS_RATE = 100;
-    /** Where a replay line's event time goes; filled in as the line is emitted. */
 
-    @Option(names = "--bundle", defaultValue = "models/fashion-jem-demo", description = "Bundle to serve; trained here first when absent (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bundle", defaultValue = "demo/fashion-jem-demo", description = "Bundle to serve; the repository ships it, and it is "
+            + "trained here first when absent (default ${DEFAULT-VALUE}).")
     Path bundle;
     @Option(names = "--train-minutes", defaultValue = "4", description = "Training budget when the bundle is absent (default ${DEFAULT-VALUE}).")
     double trainMinutes;
@@ -104,8 +104,9 @@ public final class EmbeddedDemo implements Callable<Integer> {
         if (!Files.isRegularFile(bundle.resolve(BundleManifest.FILE_NAME))) {
             System.out.printf("No bundle at %s: training a JEM on Fashion-MNIST for %.1f minutes first.%n", bundle, trainMinutes);
             int rc = TrainerCli.run("train", "--kind", "jem", "--minutes", String.valueOf(trainMinutes), "--steps", "1000000",
-                    "--lr", "1e-3", "--sgld-steps", "5", "--cosine-decay", "--background-share", "0", "--out", bundle.resolveSibling(bundle.getFileName() + "-run").toString(),
-                    "--bundle", bundle.toString(), "--model-id", "fashion-jem-demo");
+                    "--lr", "1e-3", "--sgld-steps", "5", "--cosine-decay", "--background-share", "0",
+                    "--out", Path.of("runs", bundle.getFileName() + "-run").toString(), "--bundle", bundle.toString(),
+                    "--model-id", "fashion-jem-demo");
             if (rc != 0) {
                 return rc;
             }
@@ -113,7 +114,8 @@ public final class EmbeddedDemo implements Callable<Integer> {
         BundleManifest manifest = BundleLoader.readManifest(bundle);
         Files.createDirectories(workDir);
         Path replay = workDir.resolve("replay.tsv");
-        Map<String, String> labels = writeReplay(data, replay);
+        Map<String, float[]> pixels = new HashMap<>();
+        Map<String, String> labels = writeReplay(data, replay, pixels);
 
         List<String> jobArgs = new ArrayList<>(List.of("--bundle", bundle.toString(), "--metrics-port", String.valueOf(metricsPort),
                 "--parallelism", String.valueOf(parallelism), "--max-batch-size", "64", "--quiet-records", "2"));
@@ -154,10 +156,16 @@ public final class EmbeddedDemo implements Callable<Integer> {
         job.execute(env, "energysentinel-embedded-demo");
         double seconds = (System.nanoTime() - start) / 1e9;
         printSummary(labels, seconds);
+        Path grid = workDir.resolve("caught-and-missed.png");
+        CaughtAndMissed.write(LocalCollectSink.<ScoredRecord>collected("scores"), labels, pixels,
+                List.of(DIGIT, CORRUPTED, NORMAL), grid);
+        System.out.printf("picture             %s (per kind: caught, then missed; for %s: false alarms, then passed)%n",
+                grid, NORMAL);
         return 0;
     }
 
-    private Map<String, String> writeReplay(DataLocator data, Path file) throws Exception {
+    /** Writes the replay file; returns each image's label and puts its pixels into {@code pixels}. */
+    private Map<String, String> writeReplay(DataLocator data, Path file, Map<String, float[]> pixels) throws Exception {
         ImageDataset test = FashionMnist.load(data.fashionMnist().get(), FashionMnist.Split.TEST);
         ImageDataset mnist = MnistDigitsJson.load(data.mnistDigits().get());
         Random random = new Random(seed);
@@ -165,15 +173,19 @@ public final class EmbeddedDemo implements Callable<Integer> {
         Map<String, String> labels = new HashMap<>();
         // The last Fashion-MNIST test images are used, so the first ones stay free for other checks.
         for (int i = 0; i < Math.min(normal, test.size()); i++) {
+            pixels.put(NORMAL + "-" + i, test.pixels()[test.size() - 1 - i]);
             items.add(new String[] {NORMAL + "-" + i, NORMAL, toFloats(test.pixels()[test.size() - 1 - i])});
         }
         for (int i = 0; i < Math.min(digits, mnist.size()); i++) {
-            items.add(new String[] {DIGIT + "-" + i, DIGIT, toFloats(mnist.pixels()[random.nextInt(mnist.size())])});
+            float[] digit = mnist.pixels()[random.nextInt(mnist.size())];
+            pixels.put(DIGIT + "-" + i, digit);
+            items.add(new String[] {DIGIT + "-" + i, DIGIT, toFloats(digit)});
         }
         float[][] base = test.take(corrupted).pixels();
         float[][] noisy = Corruptions.gaussianNoise(base, 0.3, seed);
         float[][] inverted = Corruptions.invert(base);
         for (int i = 0; i < corrupted; i++) {
+            pixels.put(CORRUPTED + "-" + i, i % 2 == 0 ? noisy[i] : inverted[i]);
             items.add(new String[] {CORRUPTED + "-" + i, CORRUPTED, toFloats(i % 2 == 0 ? noisy[i] : inverted[i])});
         }
         Collections.shuffle(items, random);

@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Trains a model: {@code conv} or {@code jem} on Fashion-MNIST, {@code mlp} on an event file. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Trains an energy model with PCD.")
@@ -73,6 +75,18 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The command line as a user would type it again, recorded in the bundle's provenance. */
+    private String commandLine() {
+        List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (args.isEmpty() || !args.get(0).equals("train")) {
+            args.add(0, "train");
+        }
+        return "scripts/trainer.sh " + String.join(" ", args);
+    }
+
     @Override
     public Integer call() {
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -116,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                         java.util.Arrays.copyOfRange(validation, 0, half), java.util.Arrays.copyOfRange(validation, half, validation.length),
                         targetFpr, metrics,
                         Provenance.of(result.trainingData().fingerprint(), result.trainingData().name(), training.seed,
-                                result.stepsTaken(), plan.config().asMap()),
+                                result.stepsTaken(), plan.config().asMap()).withCommand(commandLine()),
                         List.of(), 0, 1, preferred != null && preferred.servable() ? preferred : null), bundle, manager);
                 printBundle(m, bundle);
             }

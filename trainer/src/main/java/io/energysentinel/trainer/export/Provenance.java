@@ -19,6 +19,6 @@ public final class Provenance {
         String own = Provenance.class.getPackage().getImplementationVersion();
         versions.put("energysentinel", own != null ? own : "dev");
         versions.put("java", System.getProperty("java.version"));
-        return new TrainingProvenance(fingerprint, description, seed, steps, config, versions);
+        return new TrainingProvenance(fingerprint, description, seed, steps, config, versions, null);
     }
 }

@@ -1,0 +1,23 @@
+package io.energysentinel.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.energysentinel.contract.bundle.BundleLoader;
+import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.scoring.ScorerOptions;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The bundle the repository ships for the embedded default loads as serving loads it, and says how it was made. */
+class ShippedDemoBundleTest {
+    @Test
+    void theShippedDemoBundleVerifiesAndRecordsTheCommandThatTrainedIt() {
+        // Maven runs tests in the module's folder; the bundle lives at the repository root.
+        try (ModelBundle bundle = BundleLoader.load(Path.of("..", "demo", "fashion-jem-demo"), ScorerOptions.cpu())) {
+            assertThat(bundle.manifest().modelId()).isEqualTo("fashion-jem-demo");
+            assertThat(bundle.manifest().training().command()).startsWith("scripts/trainer.sh train --kind jem")
+                    .contains("--bundle demo/fashion-jem-demo");
+            assertThat(bundle.manifest().defaultScore()).isNotNull();
+        }
+    }
+}
