@@ -45,8 +45,11 @@ public final class ScoringJob {
     public static final String ALERTER_UID = "episode-alerter";
     public static final String RESERVOIR_UID = "normal-reservoir";
     public static final String RETRAINER_UID = "retrainer";
-    /** Longest one retraining may take before it is abandoned (the serving model stays). */
-    static final Duration RETRAIN_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * Retrain requests in flight at once: one trains, the others complete at once as skipped, so the operator never
+     * waits for room (which would block its mailbox, back-pressure the scorer and hold checkpoint barriers).
+     */
+    static final int RETRAIN_REQUESTS_IN_FLIGHT = 4;
 
     private final ScoringJobConfig config;
     private final List<Source<RawRecord, ?, ?>> records;
@@ -157,8 +160,9 @@ public final class ScoringJob {
                     .keyBy(NormalSample::modelId)
                     .process(new NormalReservoir(config.retrainInterval().toMillis(), config.retrainReservoir(), config.retrainMinRows()))
                     .uid(RESERVOIR_UID).name(RESERVOIR_UID);
-            // One retraining at a time per subtask; the async operator keeps the mailbox free meanwhile.
-            AsyncDataStream.unorderedWait(requests, new AsyncRetrainer(config), RETRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, 1)
+            // One retraining at a time per subtask (AsyncRetrainer skips requests while busy); a timeout stops it.
+            AsyncDataStream.unorderedWait(requests, new AsyncRetrainer(config), config.retrainTimeout().toMillis(), TimeUnit.MILLISECONDS,
+                            RETRAIN_REQUESTS_IN_FLIGHT)
                     .uid(RETRAINER_UID).name(RETRAINER_UID)
                     .sinkTo(retrainedModels).uid("retrained-models-sink").name("retrained-models-sink");
         }

@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
  *     10% check it, 100 each at least); fewer and the interval passes without one
  * @param retrainReservoir normal events kept per interval, a uniform sample of all seen (reservoir sampling)
  * @param retrainSteps PCD steps per retraining
+ * @param retrainTimeout longest one retraining may take; then it is stopped and the serving model stays
  * @param modelRoots directories model updates may point into (comma-separated); empty = the parent directories of
  *     the start-up bundles and the retraining directory
  * @param modelLoadRetry how long a subtask retries an announced bundle it cannot see yet (shared storage lagging)
@@ -69,7 +70,7 @@ public record ScoringJobConfig(
         int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
         Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps,
         String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration maxEventTimeSkew, int maxMetricSources,
-        Duration startupTimeout, String checkpointDir, String fastAlertsTopic)
+        Duration startupTimeout, String checkpointDir, String fastAlertsTopic, Duration retrainTimeout)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -103,6 +104,7 @@ public record ScoringJobConfig(
             require(retrainMinRows >= 1000, "retrain-min-rows must be >= 1000 (10% and 10% are held out, 100 each at least)");
             require(retrainReservoir >= retrainMinRows, "retrain-reservoir must be >= retrain-min-rows");
             require(retrainSteps >= 1, "retrain-steps must be >= 1");
+            require(!retrainTimeout.isNegative() && !retrainTimeout.isZero(), "retrain-timeout must be positive");
         }
     }
 
@@ -219,6 +221,7 @@ public record ScoringJobConfig(
         @Option(names = "--startup-timeout", defaultValue = "PT30S") Duration startupTimeout;
         @Option(names = "--checkpoint-dir", defaultValue = "") String checkpointDir;
         @Option(names = "--fast-alerts-topic", defaultValue = "") String fastAlertsTopic;
+        @Option(names = "--retrain-timeout", defaultValue = "PT10M") Duration retrainTimeout;
 
         ScoringJobConfig toConfig() {
             return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
@@ -227,7 +230,7 @@ public record ScoringJobConfig(
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
                     retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
-                    startupTimeout, checkpointDir, fastAlertsTopic);
+                    startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout);
         }
     }
 }

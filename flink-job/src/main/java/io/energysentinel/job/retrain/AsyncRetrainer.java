@@ -16,9 +16,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -40,6 +40,8 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
 
     private final ScoringJobConfig config;
     private transient ExecutorService executor;
+    /** The retraining running or last run; one at a time. */
+    private transient volatile Future<?> training;
     private transient ScoringMetrics metrics;
 
     /** A retrainer writing under {@code config.retrainDir()}. */
@@ -57,26 +59,51 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
         });
     }
 
+    /**
+     * Starts a retraining, or, while one still runs, completes at once with nothing ({@code skipped_busy}): a
+     * request never waits for a training, so the async operator never blocks its mailbox and with it the scorer
+     * upstream (back-pressure) or checkpoint barriers.
+     */
     @Override
     public void asyncInvoke(RetrainRequest request, ResultFuture<ModelUpdate> result) {
-        CompletableFuture.supplyAsync(() -> retrain(request), executor).whenComplete((update, error) -> {
-            if (error != null) {
-                metrics.retrain("failed");
-                LOG.warn("retraining {} on {} normal events failed; the serving model stays", request.modelId(),
-                        request.rows().length, error);
-                result.complete(List.of());
-            } else {
+        if (training != null && !training.isDone()) {
+            metrics.retrain("skipped_busy");
+            LOG.info("a retraining still runs; the {} normal events of this interval are skipped", request.rows().length);
+            result.complete(List.of());
+            return;
+        }
+        training = executor.submit(() -> {
+            try {
+                ModelUpdate update = retrain(request);
                 metrics.retrain("trained");
                 result.complete(List.of(update));
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted() || e instanceof java.util.concurrent.CancellationException) {
+                    return;
+                }
+                metrics.retrain("failed");
+                LOG.warn("retraining {} on {} normal events failed; the serving model stays", request.modelId(),
+                        request.rows().length, e);
+                result.complete(List.of());
             }
         });
     }
 
+    /** The retraining took too long: it is stopped (its thread interrupted, which PCD checks each step). */
     @Override
     public void timeout(RetrainRequest request, ResultFuture<ModelUpdate> result) {
+        Future<?> running = training;
+        if (running != null) {
+            running.cancel(true);
+        }
         metrics.retrain("timed_out");
-        LOG.warn("retraining {} timed out; the serving model stays", request.modelId());
+        LOG.warn("retraining {} timed out and was stopped; the serving model stays", request.modelId());
         result.complete(List.of());
+    }
+
+    /** Whether a retraining runs now. */
+    boolean training() {
+        return training != null && !training.isDone();
     }
 
     /** Trains, writes and verifies one bundle; returns its announcement. */

@@ -51,34 +51,76 @@ class AsyncRetrainerTest {
         assertThat(run(new RetrainRequest("events-mlp", SyntheticEventStream.FEATURES, rows, 1L))).isEmpty();
     }
 
+    @Test
+    void aRequestWhileATrainingRunsIsSkippedAtOnceAndATimeoutStopsTheTraining() throws Exception {
+        List<Event> events = TestBundlesAccess.normalEvents(400, 3, 5);
+        float[][] rows = events.stream().map(TestBundlesAccess::vector).toArray(float[][]::new);
+        ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.toString(), "--metrics-port", "0",
+                "--retrain-interval", "PT1M", "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-steps", "1000000");
+        AsyncRetrainer retrainer = new AsyncRetrainer(config);
+        retrainer.open(null);
+        try {
+            RetrainRequest request = new RetrainRequest("events-mlp", SyntheticEventStream.FEATURES, rows, 7L);
+            Collecting first = new Collecting();
+            retrainer.asyncInvoke(request, first);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!retrainer.training() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(retrainer.training()).as("a million PCD steps are under way").isTrue();
+
+            Collecting second = new Collecting();
+            long before = System.nanoTime();
+            retrainer.asyncInvoke(request, second);
+            assertThat(second.done.get(1, TimeUnit.SECONDS)).as("skipped, not queued").isEmpty();
+            assertThat((System.nanoTime() - before) / 1e9).isLessThan(1.0);
+
+            retrainer.timeout(request, first);
+            assertThat(first.done.get(1, TimeUnit.SECONDS)).isEmpty();
+            deadline = System.nanoTime() + 10_000_000_000L;
+            while (retrainer.training() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(retrainer.training()).as("the training thread stopped after the timeout").isFalse();
+            assertThat(MetricsEndpoint.scrape()).contains("outcome=\"skipped_busy\"} 1.0").contains("outcome=\"timed_out\"} 1.0");
+        } finally {
+            retrainer.close();
+        }
+    }
+
+    /** A result future that records what it was completed with. */
+    private static final class Collecting implements ResultFuture<ModelUpdate> {
+        final CompletableFuture<Collection<ModelUpdate>> done = new CompletableFuture<>();
+
+        @Override
+        public void complete(Collection<ModelUpdate> result) {
+            done.complete(result);
+        }
+
+        @Override
+        public void completeExceptionally(Throwable error) {
+            done.completeExceptionally(error);
+        }
+
+        @Override
+        public void complete(org.apache.flink.streaming.api.functions.async.CollectionSupplier<ModelUpdate> supplier) {
+            try {
+                done.complete(supplier.get());
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
     private List<ModelUpdate> run(RetrainRequest request) throws Exception {
         ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.toString(), "--metrics-port", "0",
                 "--retrain-interval", "PT1M", "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-steps", "60");
         AsyncRetrainer retrainer = new AsyncRetrainer(config);
         retrainer.open(null);
         try {
-            CompletableFuture<Collection<ModelUpdate>> done = new CompletableFuture<>();
-            retrainer.asyncInvoke(request, new ResultFuture<>() {
-                @Override
-                public void complete(Collection<ModelUpdate> result) {
-                    done.complete(result);
-                }
-
-                @Override
-                public void completeExceptionally(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-
-                @Override
-                public void complete(org.apache.flink.streaming.api.functions.async.CollectionSupplier<ModelUpdate> supplier) {
-                    try {
-                        done.complete(supplier.get());
-                    } catch (Exception e) {
-                        done.completeExceptionally(e);
-                    }
-                }
-            });
-            return List.copyOf(done.get(2, TimeUnit.MINUTES));
+            Collecting result = new Collecting();
+            retrainer.asyncInvoke(request, result);
+            return List.copyOf(result.done.get(2, TimeUnit.MINUTES));
         } finally {
             retrainer.close();
         }

@@ -106,6 +106,10 @@ public final class PcdTrainer implements AutoCloseable {
         long start = System.nanoTime();
         snapshot = snapshotBytes();
         while (step < config.steps() && System.nanoTime() < deadline) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Whoever runs the training (the job's retrainer, on a timeout) wants it stopped, not just abandoned.
+                throw new java.util.concurrent.CancellationException("training interrupted at step " + step);
+            }
             if (!config.timeBudget().isZero()) {
                 timeProgress = (System.nanoTime() - start) / (double) config.timeBudget().toNanos();
             }
