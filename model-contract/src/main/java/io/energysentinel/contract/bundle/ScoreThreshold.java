@@ -10,10 +10,13 @@ package io.energysentinel.contract.bundle;
  * @param calibrationSamples number of held-out normal samples the quantile was computed on
  * @param achievedFpr false-positive rate measured on a second, disjoint held-out normal set
  * @param achievedSamples size of that second set
+ * @param thresholdLow lower end of the threshold's 90% bootstrap interval (the calibration's uncertainty, wide on
+ *     small tables), or {@code null} where not computed
+ * @param thresholdHigh upper end of that interval, or {@code null}
  */
 public record ScoreThreshold(
         double threshold, String method, double targetFpr, double quantile,
-        int calibrationSamples, double achievedFpr, int achievedSamples) {
+        int calibrationSamples, double achievedFpr, int achievedSamples, Double thresholdLow, Double thresholdHigh) {
     public ScoreThreshold {
         if (!Double.isFinite(threshold)) {
             throw new IllegalArgumentException("threshold must be finite, got " + threshold);

@@ -22,6 +22,18 @@ public final class TrainerCli {
             // Everything DJL needs is on the classpath; never let it reach for the network.
             System.setProperty("ai.djl.offline", "true");
         }
-        return new CommandLine(new TrainerCli()).execute(args);
+        return new CommandLine(new TrainerCli()).setExecutionExceptionHandler(TrainerCli::userError).execute(args);
+    }
+
+    /**
+     * A refused input (a bad file, too few rows, an impossible setting) is the user's to fix: one line and exit code 2,
+     * never a stack trace. Anything else is a bug and keeps its trace.
+     */
+    private static int userError(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) throws Exception {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+            return 2;
+        }
+        throw e;
     }
 }

@@ -26,15 +26,18 @@ import java.util.Objects;
 public record BundleRequest(TrainedModel model, String modelId, String modelVersion, float[][] calibration, float[][] check,
                             double targetFpr, Map<String, Double> metrics, TrainingProvenance provenance,
                             List<String> featureNames, double inputMin, double inputMax, ScoreName preferredScore) {
+    /** Fewest held-out inputs of each kind a threshold is calibrated and checked on. */
+    public static final int MIN_HELD_OUT = 20;
+
     public BundleRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(modelId, "modelId");
         Objects.requireNonNull(modelVersion, "modelVersion");
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
         featureNames = featureNames == null ? List.of() : List.copyOf(featureNames);
-        if (calibration.length < 100 || check.length < 100) {
-            throw new IllegalArgumentException("need at least 100 calibration and 100 check inputs, got "
-                    + calibration.length + " and " + check.length);
+        if (calibration.length < MIN_HELD_OUT || check.length < MIN_HELD_OUT) {
+            throw new IllegalArgumentException("need at least " + MIN_HELD_OUT + " calibration and " + MIN_HELD_OUT
+                    + " check inputs, got " + calibration.length + " and " + check.length);
         }
     }
 }

@@ -27,8 +27,30 @@ public final class ThresholdCalibrator {
         double quantile = 1 - targetFpr;
         double threshold = quantile(calibration, quantile);
         long above = Arrays.stream(check).filter(s -> s > threshold).count();
+        double[] interval = bootstrapInterval(calibration, quantile);
         return new ScoreThreshold(threshold, METHOD, targetFpr, quantile, calibration.length,
-                above / (double) check.length, check.length);
+                above / (double) check.length, check.length, interval[0], interval[1]);
+    }
+
+    /** Resamples the bootstrap interval is taken over. */
+    static final int RESAMPLES = 400;
+
+    /**
+     * The 5th and 95th percentiles of the threshold over {@link #RESAMPLES} bootstrap resamples of the calibration
+     * scores (fixed seed, so a bundle is reproducible): how far the threshold could move with other normal data of
+     * the same size. On a few dozen samples a 1% quantile is little more than the maximum, and this says so.
+     */
+    static double[] bootstrapInterval(double[] calibration, double quantile) {
+        java.util.Random random = new java.util.Random(calibration.length);
+        double[] thresholds = new double[RESAMPLES];
+        double[] resample = new double[calibration.length];
+        for (int r = 0; r < RESAMPLES; r++) {
+            for (int i = 0; i < resample.length; i++) {
+                resample[i] = calibration[random.nextInt(calibration.length)];
+            }
+            thresholds[r] = quantile(resample, quantile);
+        }
+        return new double[] {quantile(thresholds, 0.05), quantile(thresholds, 0.95)};
     }
 
     /** The {@code ceil(q * n)}-th smallest value (1-based), q in (0, 1]. */

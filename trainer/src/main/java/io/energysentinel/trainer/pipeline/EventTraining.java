@@ -45,6 +45,16 @@ public final class EventTraining {
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
                          TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken) {}
 
+    /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
+    static final int LARGE_TABLE = 1000;
+
+    /** Fewest normal rows {@link #train} accepts with {@code config}: checked before any training starts. */
+    public static int minimumRows(TrainingConfig config) {
+        int forHeldOut = (int) Math.ceil(BundleRequest.MIN_HELD_OUT / 0.2);
+        int forABatch = (int) Math.ceil(config.batchSize() / 0.6);
+        return Math.max(forHeldOut, forABatch);
+    }
+
     /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows. */
     public static Result run(Path events, int hidden, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
         EventTable table = events.toString().endsWith(".csv")
@@ -66,13 +76,18 @@ public final class EventTraining {
      */
     public static Result train(List<String> featureNames, float[][] allRows, int hidden, TrainingConfig config, Path outDir,
                                NDManager manager, boolean progressBar) {
-        io.energysentinel.trainer.data.Splits splits = io.energysentinel.trainer.data.Splits.of(allRows.length, 0.1, 0.1, config.seed());
+        int needed = minimumRows(config);
+        if (allRows.length < needed) {
+            throw new IllegalArgumentException("only " + allRows.length + " normal rows; an event model needs at least " + needed
+                    + " (a batch of " + config.batchSize() + " to train on, " + BundleRequest.MIN_HELD_OUT
+                    + " each to calibrate and to check its threshold)");
+        }
+        // A small table holds out a larger share, so the threshold is calibrated on more than a handful of rows.
+        double heldOut = allRows.length >= LARGE_TABLE ? 0.1 : 0.2;
+        io.energysentinel.trainer.data.Splits splits = io.energysentinel.trainer.data.Splits.of(allRows.length, heldOut, heldOut, config.seed());
         float[][] rows = pick(allRows, splits.train());
         float[][] calibration = pick(allRows, splits.validation());
         float[][] check = pick(allRows, splits.test());
-        if (rows.length < config.batchSize()) {
-            throw new IllegalArgumentException("only " + rows.length + " normal rows, fewer than a batch of " + config.batchSize());
-        }
         long start = System.nanoTime();
         List<List<Double>> stats = EnergyNets.standardization(rows);
         NetworkSpec full = EnergyNets.mlp(stats.get(0), stats.get(1), config.dataMin(), config.dataMax(), List.of(hidden, hidden));
