@@ -88,6 +88,9 @@ public final class EmbeddedDemo implements Callable<Integer> {
     String kafka;
     @Option(names = "--seed", defaultValue = "7", description = "Mixing seed (default ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--events", description = "Metric events instead of images: several hosts' synthetic metrics with "
+            + "anomaly episodes of every kind, scored by the shipped event MLP (demo/events-mlp-demo); prints detection per kind.")
+    boolean events;
 
     /** Runs the demo. */
     public static void main(String[] args) {
@@ -96,6 +99,10 @@ public final class EmbeddedDemo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (events) {
+            return EventsDemo.run(bundle.equals(Path.of("demo", "fashion-jem-demo")) ? EventsDemo.BUNDLE : bundle, sources,
+                    rate, parallelism, metricsPort, workDir, seed);
+        }
         DataLocator data = DataLocator.fromEnvironment();
         if (data.fashionMnist().isEmpty() || data.mnistDigits().isEmpty()) {
             System.err.println(data.missingHelp());

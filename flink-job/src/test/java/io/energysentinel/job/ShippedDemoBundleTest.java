@@ -11,13 +11,18 @@ import org.junit.jupiter.api.Test;
 /** The bundle the repository ships for the embedded default loads as serving loads it, and says how it was made. */
 class ShippedDemoBundleTest {
     @Test
-    void theShippedDemoBundleVerifiesAndRecordsTheCommandThatTrainedIt() {
+    void theShippedDemoBundlesVerifyAndRecordTheCommandThatTrainedThem() {
         // Maven runs tests in the module's folder; the bundle lives at the repository root.
         try (ModelBundle bundle = BundleLoader.load(Path.of("..", "demo", "fashion-jem-demo"), ScorerOptions.cpu())) {
             assertThat(bundle.manifest().modelId()).isEqualTo("fashion-jem-demo");
             assertThat(bundle.manifest().training().command()).startsWith("scripts/trainer.sh train --kind jem")
                     .contains("--bundle demo/fashion-jem-demo");
             assertThat(bundle.manifest().defaultScore()).isNotNull();
+        }
+        try (ModelBundle bundle = BundleLoader.load(Path.of("..", "demo", "events-mlp-demo"), ScorerOptions.cpu())) {
+            assertThat(bundle.manifest().modelId()).isEqualTo("events-mlp-demo");
+            assertThat(bundle.manifest().training().command()).startsWith("scripts/trainer.sh train --kind mlp")
+                    .contains("--bundle demo/events-mlp-demo");
         }
     }
 }

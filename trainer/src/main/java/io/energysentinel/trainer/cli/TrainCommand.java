@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
                 if (bundle != null) {
                     BundleManifest m = EventTraining.writeBundle(r, id("events-mlp"), version(), targetFpr,
-                            training.toConfig(-6f, 6f), bundle, manager);
+                            training.toConfig(-6f, 6f), bundle, manager, commandLine());
                     printBundle(m, bundle);
                 }
                 return 0;

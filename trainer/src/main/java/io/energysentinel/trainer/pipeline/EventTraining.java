@@ -166,9 +166,15 @@ public final class EventTraining {
      */
     public static BundleManifest writeBundle(Result result, String modelId, String modelVersion, double targetFpr,
                                              TrainingConfig config, Path dir, NDManager manager) {
+        return writeBundle(result, modelId, modelVersion, targetFpr, config, dir, manager, null);
+    }
+
+    /** As {@link #writeBundle(Result, String, String, double, TrainingConfig, Path, NDManager)}, recording {@code command}. */
+    public static BundleManifest writeBundle(Result result, String modelId, String modelVersion, double targetFpr,
+                                             TrainingConfig config, Path dir, NDManager manager, String command) {
         return BundleWriter.write(new BundleRequest(result.model(), modelId, modelVersion, result.calibration(), result.check(),
                 targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(), config.seed(),
-                        result.stepsTaken(), config.asMap()),
+                        result.stepsTaken(), config.asMap()).withCommand(command),
                 result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
     }
 
