@@ -92,6 +92,16 @@ public final class EmbeddedDemo implements Callable<Integer> {
             + "anomaly episodes of every kind, scored by the shipped event MLP (demo/events-mlp-demo); prints detection per kind.")
     boolean events;
 
+    /**
+     * A model-update source announcing the bundle served: the update path runs as in production, and since the
+     * version already serves, the scorer takes it as a no-op.
+     */
+    static DataGeneratorSource<ModelUpdate> announcing(BundleManifest manifest, Path bundle) {
+        ModelUpdate announce = new ModelUpdate(manifest.modelId(), manifest.modelVersion(), bundle.toAbsolutePath().toUri().toString(),
+                manifest.onnx().sha256());
+        return new DataGeneratorSource<>(i -> announce, 1, RateLimiterStrategy.noOp(), TypeInformation.of(ModelUpdate.class));
+    }
+
     /** Runs the demo. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new EmbeddedDemo()).execute(args));
@@ -132,10 +142,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
         ScoringJobConfig config = ScoringJobConfig.fromArgs(jobArgs.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJobMain.configure(env, config);
-        ModelUpdate announce = new ModelUpdate(manifest.modelId(), manifest.modelVersion(), bundle.toAbsolutePath().toUri().toString(),
-                manifest.onnx().sha256());
-        DataGeneratorSource<ModelUpdate> updates = new DataGeneratorSource<>(i -> announce, 1, RateLimiterStrategy.noOp(),
-                TypeInformation.of(ModelUpdate.class));
+        DataGeneratorSource<ModelUpdate> updates = announcing(manifest, bundle);
         System.out.printf("Serving %s/%s (score %s, threshold %.4f). Metrics: %s%n", manifest.modelId(), manifest.modelVersion(),
                 manifest.defaultScore().id(), manifest.scores().get(manifest.defaultScore()).threshold(),
                 metricsPort > 0 ? "http://localhost:" + metricsPort + "/metrics" : "off");

@@ -1,6 +1,7 @@
 package io.energysentinel.job;
 
 import io.energysentinel.contract.Json;
+import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.DeadLetter;
@@ -15,7 +16,6 @@ import io.energysentinel.trainer.cli.TrainerCli;
 import io.energysentinel.trainer.data.AnomalyKind;
 import io.energysentinel.trainer.data.LabelledEvent;
 import io.energysentinel.trainer.data.SyntheticEventStream;
-import io.energysentinel.contract.bundle.BundleLoader;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -79,10 +77,7 @@ final class EventsDemo {
                 "--parallelism", String.valueOf(parallelism), "--max-batch-size", "64", "--quiet-records", "3");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJobMain.configure(env, config);
-        ModelUpdate none = new ModelUpdate(manifest.modelId(), manifest.modelVersion(), bundle.toAbsolutePath().toUri().toString(),
-                manifest.onnx().sha256());
-        DataGeneratorSource<ModelUpdate> updates = new DataGeneratorSource<>(i -> none, 1, RateLimiterStrategy.noOp(),
-                TypeInformation.of(ModelUpdate.class));
+        DataGeneratorSource<ModelUpdate> updates = EmbeddedDemo.announcing(manifest, bundle);
         System.out.printf("Serving %s/%s (score %s, threshold %.4f) on %d hosts x %d events.%n", manifest.modelId(),
                 manifest.modelVersion(), manifest.defaultScore().id(), manifest.scores().get(manifest.defaultScore()).threshold(),
                 hosts, EVENTS_PER_HOST);

@@ -14,7 +14,9 @@ import io.energysentinel.job.model.ServedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.connector.source.Source;
@@ -65,7 +67,7 @@ public final class ScoringJobMain {
             if (!missing.isEmpty()) {
                 LOG.warn("topics {} do not exist yet; they work only if the brokers create topics on first use", missing);
             }
-        } catch (StartupChecks.Failed e) {
+        } catch (StartupChecks.Failed | IllegalArgumentException e) {
             System.err.println("scoring-job: " + e.getMessage());
             return USAGE;
         }
@@ -129,37 +131,36 @@ public final class ScoringJobMain {
     }
 
     /**
-     * The input topics read: the events topic when an event model is served, the images topic when an image model
-     * is; a topic whose kind no model serves is not read (a default configuration would otherwise dead-letter a
-     * whole topic).
+     * The input topics read, by the record kind they carry: the events topic when an event model is served, the
+     * images topic when an image model is; a topic whose kind no model serves is not read (a default configuration
+     * would otherwise dead-letter a whole topic).
      */
-    public static List<String> inputTopics(ScoringJobConfig config) {
+    private static Map<String, String> topicsByKind(ScoringJobConfig config) {
         Set<String> kinds = servedKinds(config);
-        List<String> topics = new ArrayList<>();
+        Map<String, String> topics = new LinkedHashMap<>();
         if (kinds.contains(ScoringInput.EVENT) && !config.eventsTopic().isBlank()) {
-            topics.add(config.eventsTopic());
+            topics.put(ScoringInput.EVENT, config.eventsTopic());
         }
         if (kinds.contains(ScoringInput.IMAGE) && !config.imagesTopic().isBlank()) {
-            topics.add(config.imagesTopic());
+            topics.put(ScoringInput.IMAGE, config.imagesTopic());
+        }
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("no input topic is read: the bundles serve " + kinds
+                    + " records and the topics for them are blank");
         }
         return topics;
+    }
+
+    /** The input topics read (see {@link #topicsByKind}). */
+    public static List<String> inputTopics(ScoringJobConfig config) {
+        return List.copyOf(topicsByKind(config).values());
     }
 
     /** Events and images from the topics of the kinds served, as one stream of raw records. */
     public static List<Source<RawRecord, ?, ?>> records(ScoringJobConfig config, boolean bounded) {
         // One source per topic: the topic says the kind, so nothing guesses it from the JSON.
-        Set<String> kinds = servedKinds(config);
         List<Source<RawRecord, ?, ?>> sources = new ArrayList<>();
-        if (kinds.contains(ScoringInput.EVENT) && !config.eventsTopic().isBlank()) {
-            sources.add(KafkaRecords.rawRecords(config, ScoringInput.EVENT, bounded, config.eventsTopic()));
-        }
-        if (kinds.contains(ScoringInput.IMAGE) && !config.imagesTopic().isBlank()) {
-            sources.add(KafkaRecords.rawRecords(config, ScoringInput.IMAGE, bounded, config.imagesTopic()));
-        }
-        if (sources.isEmpty()) {
-            throw new IllegalArgumentException("no input topic is read: the bundles serve " + kinds
-                    + " records and the topics for them are blank");
-        }
+        topicsByKind(config).forEach((kind, topic) -> sources.add(KafkaRecords.rawRecords(config, kind, bounded, topic)));
         return sources;
     }
 

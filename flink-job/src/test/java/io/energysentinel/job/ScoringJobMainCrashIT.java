@@ -6,6 +6,7 @@ import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.Alert;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.testing.EmbeddedKafkaCluster;
 import java.io.File;
 import java.io.IOException;
@@ -43,7 +44,8 @@ class ScoringJobMainCrashIT {
 
     @Test
     void aKilledJobRestoresItsCheckpointAndNeitherLosesNorRepeatsAnything() throws Exception {
-        kafka.createTopics(2, "crash-events", "crash-scores", "crash-alerts", "crash-dead", "crash-updates", "crash-updates.events");
+        kafka.createTopics(2, "crash-events", "crash-scores", "crash-alerts", "crash-dead", "crash-updates",
+                ScoringJobConfig.modelEventsTopicOf("crash-updates"));
         // Anomalous bursts early, across the crash and late in each source's stream.
         Map<String, List<Event>> sent = TestBundles.streams(PER_SOURCE, SOURCES, 41, 20, 21, 70, 71, 72, 120);
         List<String> expectedAlerts = TestBundles.expectedAlerts(dir.resolve("v1"), sent, 3);

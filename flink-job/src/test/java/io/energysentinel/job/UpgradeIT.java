@@ -55,7 +55,8 @@ class UpgradeIT {
 
     @Test
     void aJobResumedFromASavepointWithANewModelAndParallelismLosesAndRepeatsNothing() throws Exception {
-        kafka.createTopics(2, "up-events", "up-scores", "up-alerts", "up-dead", "up-updates", "up-updates.events");
+        kafka.createTopics(2, "up-events", "up-scores", "up-alerts", "up-dead", "up-updates",
+                ScoringJobConfig.modelEventsTopicOf("up-updates"));
         // One burst closes before the stop; one straddles it (open episode in the savepoint); one comes after.
         Map<String, List<Event>> sent = TestBundles.streams(PER_SOURCE, SOURCES, 51, 15, 16, 39, 40, 41, 100);
         List<List<Map.Entry<String, String>>> halves = List.of(TestBundles.records(sent, 0, 40), TestBundles.records(sent, 40, PER_SOURCE));

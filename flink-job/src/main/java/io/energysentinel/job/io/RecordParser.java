@@ -176,12 +176,21 @@ public final class RecordParser implements Serializable {
         return dims.ok() ? Outcome.ok(r.pixels()) : dims.refusal();
     }
 
-    private Outcome<float[]> rawBytes(ImageRecord r) {
+    /** The record's encoded bytes ({@code RAW_U8}, {@code PNG}): present and within the byte budget. */
+    private Outcome<byte[]> data(ImageRecord r) {
         if (r.data() == null) {
-            return Outcome.refused(DeadLetterReason.WRONG_SHAPE, "RAW_U8 image without data");
+            return Outcome.refused(DeadLetterReason.WRONG_SHAPE, r.encoding() + " image without data");
         }
         if (r.data().length > maxImageBytes) {
             return Outcome.refused(DeadLetterReason.OVERSIZED, r.data().length + " bytes, limit " + maxImageBytes);
+        }
+        return Outcome.ok(r.data());
+    }
+
+    private Outcome<float[]> rawBytes(ImageRecord r) {
+        Outcome<byte[]> data = data(r);
+        if (!data.ok()) {
+            return data.refusal();
         }
         Outcome<Boolean> dims = dimensions(r.width(), r.height(), r.data().length, "bytes");
         if (!dims.ok()) {
@@ -195,11 +204,9 @@ public final class RecordParser implements Serializable {
     }
 
     private Outcome<float[]> png(ImageRecord r) {
-        if (r.data() == null) {
-            return Outcome.refused(DeadLetterReason.WRONG_SHAPE, "PNG image without data");
-        }
-        if (r.data().length > maxImageBytes) {
-            return Outcome.refused(DeadLetterReason.OVERSIZED, r.data().length + " bytes, limit " + maxImageBytes);
+        Outcome<byte[]> data = data(r);
+        if (!data.ok()) {
+            return data.refusal();
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(r.data()))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReadersByFormatName("png");
