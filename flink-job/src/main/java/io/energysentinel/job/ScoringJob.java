@@ -14,6 +14,10 @@ import io.energysentinel.job.io.RawRecord;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.retrain.AsyncRetrainer;
+import io.energysentinel.job.retrain.CleanSamples;
+import io.energysentinel.job.retrain.LineTally;
+import io.energysentinel.job.retrain.ModelGate;
+import io.energysentinel.job.retrain.RetrainOutcome;
 import io.energysentinel.job.retrain.NormalReservoir;
 import io.energysentinel.job.retrain.NormalSample;
 import io.energysentinel.job.retrain.RetrainRequest;
@@ -45,6 +49,8 @@ public final class ScoringJob {
     public static final String ALERTER_UID = "episode-alerter";
     public static final String RESERVOIR_UID = "normal-reservoir";
     public static final String RETRAINER_UID = "retrainer";
+    public static final String CLEAN_SAMPLES_UID = "clean-samples";
+    public static final String GATE_UID = "model-gate";
     /**
      * Retrain requests in flight at once: one trains, the others complete at once as skipped, so the operator never
      * waits for room (which would block its mailbox, back-pressure the scorer and hold checkpoint barriers).
@@ -149,23 +155,42 @@ public final class ScoringJob {
         DataStream<DeadLetter> dead = parsing.getSideOutput(DeadLetters.TAG)
                 .union(scored.getSideOutput(DeadLetters.TAG));
         dead.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
+        DataStream<ScoredRecord> allScores = scored.union(scored.getSideOutput(MicroBatchScorer.SHADOW_SCORES));
         if (scores != null) {
-            scored.sinkTo(scores).uid("scores-sink").name("scores-sink");
+            allScores.sinkTo(scores).uid("scores-sink").name("scores-sink");
+        }
+        DataStream<ModelEvent> events = scored.getSideOutput(MicroBatchScorer.MODEL_EVENTS);
+        if (retrainedModels != null) {
+            events = events.union(retraining(scored));
         }
         if (modelEvents != null) {
-            scored.getSideOutput(MicroBatchScorer.MODEL_EVENTS).sinkTo(modelEvents).uid("model-events-sink").name("model-events-sink");
+            events.sinkTo(modelEvents).uid("model-events-sink").name("model-events-sink");
         }
-        if (retrainedModels != null) {
-            DataStream<RetrainRequest> requests = scored.getSideOutput(MicroBatchScorer.NORMAL_SAMPLES)
-                    .keyBy(NormalSample::modelId)
-                    .process(new NormalReservoir(config.retrainInterval().toMillis(), config.retrainReservoir(), config.retrainMinRows()))
-                    .uid(RESERVOIR_UID).name(RESERVOIR_UID);
-            // One retraining at a time per subtask (AsyncRetrainer skips requests while busy); a timeout stops it.
-            AsyncDataStream.unorderedWait(requests, new AsyncRetrainer(config), config.retrainTimeout().toMillis(), TimeUnit.MILLISECONDS,
-                            RETRAIN_REQUESTS_IN_FLIGHT)
-                    .uid(RETRAINER_UID).name(RETRAINER_UID)
-                    .sinkTo(retrainedModels).uid("retrained-models-sink").name("retrained-models-sink");
-        }
+    }
+
+    /**
+     * The retraining lifecycle: clean samples (per source) → reservoir (per line) → fine-tuned candidate judged before
+     * live traffic → shadow scoring in the scorer → the gate's promotion, rejection or revert, announced on the
+     * model-updates topic the job reads. Returns every verdict.
+     */
+    private DataStream<ModelEvent> retraining(SingleOutputStreamOperator<ScoredRecord> scored) {
+        DataStream<RetrainRequest> requests = scored.getSideOutput(MicroBatchScorer.NORMAL_SAMPLES)
+                .keyBy(NormalSample::source)
+                .process(new CleanSamples(config.retrainPolicy().quarantineRecords())).uid(CLEAN_SAMPLES_UID).name(CLEAN_SAMPLES_UID)
+                .keyBy(NormalSample::modelId)
+                .process(new NormalReservoir(config.retrainInterval().toMillis(), config.retrainReservoir(), config.retrainMinRows()))
+                .uid(RESERVOIR_UID).name(RESERVOIR_UID);
+        // One retraining at a time per subtask (AsyncRetrainer skips requests while busy); a timeout stops it.
+        SingleOutputStreamOperator<RetrainOutcome> outcomes = AsyncDataStream.unorderedWait(requests, new AsyncRetrainer(config),
+                        config.retrainTimeout().toMillis(), TimeUnit.MILLISECONDS, RETRAIN_REQUESTS_IN_FLIGHT)
+                .uid(RETRAINER_UID).name(RETRAINER_UID);
+        SingleOutputStreamOperator<ModelUpdate> gated = scored.getSideOutput(MicroBatchScorer.TALLIES)
+                .keyBy(LineTally::modelId)
+                .process(new ModelGate(config)).uid(GATE_UID).name(GATE_UID);
+        outcomes.filter(o -> o.shadow() != null).map(RetrainOutcome::shadow).name("candidates")
+                .union(gated)
+                .sinkTo(retrainedModels).uid("retrained-models-sink").name("retrained-models-sink");
+        return outcomes.map(RetrainOutcome::verdict).name("retrain-verdicts").union(gated.getSideOutput(ModelGate.VERDICTS));
     }
 
     /** Builds the topology and runs it to completion (or until cancelled). */

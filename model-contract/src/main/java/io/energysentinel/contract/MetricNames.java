@@ -36,6 +36,12 @@ public final class MetricNames {
     public static final String EPISODES_EXPIRED = "energysentinel.episodes.expired";
     /** Counter of retraining runs on data judged normal; tag outcome. */
     public static final String RETRAINS = "energysentinel.retrains";
+    /** Counter of retraining verdicts, by outcome and the rule that decided. */
+    public static final String RETRAIN_VERDICTS = "energysentinel.retrain.verdicts";
+    /** Counter of records a candidate shadow-scored, by agreement with the serving model. */
+    public static final String SHADOW_RECORDS = "energysentinel.shadow.records";
+    /** Tag: how a candidate's verdict on a record compares with the serving model's. */
+    public static final String AGREEMENT = "agreement";
 
     /**
      * Tag: the record's source. Sources are chosen by producers, so the number with series of their own is capped

@@ -1,6 +1,7 @@
 package io.energysentinel.job.config;
 
 import io.energysentinel.contract.scoring.ExecutionProvider;
+import io.energysentinel.job.retrain.RetrainPolicy;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,7 @@ import picocli.CommandLine.Option;
  *     empty = none
  * @param checkpointDir local directory (path or {@code file:} URI) of durable checkpoints for the entry point run as
  *     its own process, restored from on start; empty = Flink's configuration decides (in memory for a local run)
+ * @param retrainPolicy what a retrained candidate must pass, and when a promotion is reverted
  */
 public record ScoringJobConfig(
         String bootstrapServers, String eventsTopic, String imagesTopic, String modelUpdatesTopic, String alertsTopic,
@@ -70,7 +72,7 @@ public record ScoringJobConfig(
         int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
         Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps,
         String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration maxEventTimeSkew, int maxMetricSources,
-        Duration startupTimeout, String checkpointDir, String fastAlertsTopic, Duration retrainTimeout)
+        Duration startupTimeout, String checkpointDir, String fastAlertsTopic, Duration retrainTimeout, RetrainPolicy retrainPolicy)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -222,6 +224,15 @@ public record ScoringJobConfig(
         @Option(names = "--checkpoint-dir", defaultValue = "") String checkpointDir;
         @Option(names = "--fast-alerts-topic", defaultValue = "") String fastAlertsTopic;
         @Option(names = "--retrain-timeout", defaultValue = "PT10M") Duration retrainTimeout;
+        @Option(names = "--quarantine-records", defaultValue = "30") int quarantineRecords;
+        @Option(names = "--shadow-records", defaultValue = "5000") int shadowRecords;
+        @Option(names = "--gate-fpr-tolerance", defaultValue = "0.01") double gateFprTolerance;
+        @Option(names = "--gate-recall-tolerance", defaultValue = "0.05") double gateRecallTolerance;
+        @Option(names = "--gate-max-threshold-move", defaultValue = "1.0") double gateMaxThresholdMove;
+        @Option(names = "--revert-factor", defaultValue = "3.0") double revertFactor;
+        @Option(names = "--revert-window-records", defaultValue = "2000") int revertWindowRecords;
+        @Option(names = "--revert-windows", defaultValue = "2") int revertWindows;
+        @Option(names = "--revert-watch-windows", defaultValue = "20") int revertWatchWindows;
 
         ScoringJobConfig toConfig() {
             return new ScoringJobConfig(bootstrapServers, eventsTopic, imagesTopic, modelUpdatesTopic, alertsTopic, scoresTopic,
@@ -230,7 +241,9 @@ public record ScoringJobConfig(
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
                     retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
-                    startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout);
+                    startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout, new RetrainPolicy(quarantineRecords, shadowRecords,
+                            gateFprTolerance, gateRecallTolerance, gateMaxThresholdMove, revertFactor, revertWindowRecords, revertWindows,
+                            revertWatchWindows));
         }
     }
 }

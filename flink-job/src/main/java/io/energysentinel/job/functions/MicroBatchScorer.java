@@ -10,7 +10,10 @@ import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ModelLines;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.model.ServedModel;
+import io.energysentinel.contract.records.UpdateStage;
+import io.energysentinel.job.retrain.LineTally;
 import io.energysentinel.job.retrain.NormalSample;
+import io.energysentinel.job.retrain.ShadowTally;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,8 +47,12 @@ import org.apache.flink.util.OutputTag;
  */
 public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Integer, ScoringInput, ModelUpdate, ScoredRecord> {
     private static final long serialVersionUID = 1L;
-    /** Side output of events judged normal, for retraining; only when retraining is on. */
+    /** Side output of every event scored, for retraining ({@code CleanSamples} keeps the clean ones); only when retraining is on. */
     public static final OutputTag<NormalSample> NORMAL_SAMPLES = new OutputTag<>("normal-samples") { };
+    /** Side output of a tally per flush and event line, for the promotion gate; only when retraining is on. */
+    public static final OutputTag<LineTally> TALLIES = new OutputTag<>("line-tallies") { };
+    /** Side output of a shadow-scored candidate's scores, for the scores output (never alerted on). */
+    public static final OutputTag<ScoredRecord> SHADOW_SCORES = new OutputTag<>("shadow-scores") { };
     /** Side output of model swap outcomes. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS = new OutputTag<>("model-events") { };
     /** Broadcast state: the last accepted model update of each model line, keyed by model id. */
@@ -145,18 +152,62 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         metrics.batch(model.kind(), model.bundle().scorer().providerInUse().name(), version, result.scored().size(),
                 Duration.ofNanos(result.scoringNanos()));
         List<String> featureNames = model.bundle().manifest().input().featureNames();
-        boolean sampleNormal = config.retrainingEnabled() && !featureNames.isEmpty();
+        boolean retraining = config.retrainingEnabled() && !featureNames.isEmpty();
+        long anomalousCount = 0;
         for (BatchScoring.Scored s : result.scored()) {
             ScoringInput in = s.input();
             boolean anomalous = s.value() > model.threshold();
-            if (sampleNormal && !anomalous) {
-                ctx.output(NORMAL_SAMPLES, new NormalSample(model.modelId(), featureNames, s.vector()));
+            anomalousCount += anomalous ? 1 : 0;
+            if (retraining) {
+                ctx.output(NORMAL_SAMPLES, new NormalSample(model.modelId(), model.uri(), in.source(), featureNames, s.vector(), s.value(),
+                        model.threshold(), model.admitCeiling()));
             }
             metrics.score(in.source(), model.score().id(), version, s.value());
             metrics.lag(in.kind(), in.eventTime());
             out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), model.score().id(), s.value(), model.threshold(),
                     anomalous, model.modelId(), version));
         }
+        if (retraining) {
+            ServedModel candidate = lines.shadowFor(model.kind());
+            ShadowTally shadow = candidate == null ? ShadowTally.EMPTY : shadowScore(ctx, model, candidate, result.scored());
+            ctx.output(TALLIES, new LineTally(model.modelId(), model.asUpdate(), model.calibratedFpr(), result.scored().size(),
+                    anomalousCount, candidate == null ? null : candidate.asUpdate().at(UpdateStage.SHADOW),
+                    candidate == null ? 0 : candidate.calibratedFpr(), shadow));
+        }
+    }
+
+    /**
+     * Scores the records the serving model scored with the candidate too: their scores go to {@link #SHADOW_SCORES},
+     * the comparison to the tally and the metrics. Records the candidate cannot score are its loss, not dead letters.
+     */
+    private ShadowTally shadowScore(ReadOnlyContext ctx, ServedModel serving, ServedModel candidate, List<BatchScoring.Scored> scored) {
+        List<ScoringInput> inputs = new ArrayList<>(scored.size());
+        Map<ScoringInput, Boolean> servingVerdicts = new java.util.IdentityHashMap<>();
+        for (BatchScoring.Scored s : scored) {
+            inputs.add(s.input());
+            servingVerdicts.put(s.input(), s.value() > serving.threshold());
+        }
+        long servingNormal = 0;
+        long candidateOnly = 0;
+        long servingOnly = 0;
+        long both = 0;
+        for (BatchScoring.Scored s : BatchScoring.score(candidate, inputs).scored()) {
+            ScoringInput in = s.input();
+            boolean flagged = s.value() > candidate.threshold();
+            boolean servingFlagged = Boolean.TRUE.equals(servingVerdicts.get(in));
+            servingNormal += servingFlagged ? 0 : 1;
+            candidateOnly += flagged && !servingFlagged ? 1 : 0;
+            servingOnly += !flagged && servingFlagged ? 1 : 0;
+            both += flagged && servingFlagged ? 1 : 0;
+            ctx.output(SHADOW_SCORES, new ScoredRecord(in.id(), in.source(), in.eventTime(), candidate.score().id(), s.value(),
+                    candidate.threshold(), flagged, candidate.modelId(), candidate.modelVersion(), true));
+        }
+        ShadowTally tally = new ShadowTally(servingNormal + servingOnly + both, servingNormal, candidateOnly, servingOnly, both);
+        metrics.shadow(serving.modelId(), "both_normal", servingNormal - candidateOnly);
+        metrics.shadow(serving.modelId(), "candidate_only", candidateOnly);
+        metrics.shadow(serving.modelId(), "serving_only", servingOnly);
+        metrics.shadow(serving.modelId(), "both_anomalous", both);
+        return tally;
     }
 
     private void deadLetter(ReadOnlyContext ctx, ScoringInput in, DeadLetterReason reason, String detail) {

@@ -186,6 +186,27 @@ public final class ScoringMetrics {
         Counter.builder(MetricNames.RETRAINS).tags(MetricNames.OUTCOME, outcome).register(registry).increment();
     }
 
+    /**
+     * A retraining verdict: {@code outcome} a {@link io.energysentinel.job.model.ModelEvent} outcome ({@code candidate},
+     * {@code rejected}, {@code promoted}, {@code reverted}), {@code rule} what decided ({@code null} when it passed).
+     */
+    public void verdict(String outcome, String rule) {
+        Counter.builder(MetricNames.RETRAIN_VERDICTS).tags(MetricNames.OUTCOME, outcome, MetricNames.REASON,
+                rule == null ? MetricNames.NO_REASON : rule).register(registry).increment();
+    }
+
+    /**
+     * Records shadow-scored by a candidate beside the serving model of {@code modelId}, by agreement: {@code both_normal},
+     * {@code candidate_only}, {@code serving_only}, {@code both_anomalous}. Labelled by line, not version, so candidates
+     * that come and go leave no series behind.
+     */
+    public void shadow(String modelId, String agreement, long records) {
+        if (records > 0) {
+            Counter.builder(MetricNames.SHADOW_RECORDS).tags(MetricNames.MODEL_ID, modelId, MetricNames.AGREEMENT, agreement)
+                    .register(registry).increment(records);
+        }
+    }
+
     /** A model swap attempt: its outcome and, for a refusal, the reason ({@code null} otherwise). */
     public void swap(String outcome, String reason) {
         swapCounter(outcome, reason == null ? MetricNames.NO_REASON : reason).increment();

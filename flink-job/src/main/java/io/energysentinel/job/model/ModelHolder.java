@@ -4,6 +4,7 @@ import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.BundleRejectedException;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.ModelUpdate;
+import io.energysentinel.contract.records.UpdateStage;
 import io.energysentinel.contract.scoring.ScorerOptions;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,6 +33,8 @@ public final class ModelHolder implements AutoCloseable {
     private final ScorerOptions options;
     private final long retryWindowMillis;
     private ServedModel serving;
+    /** A candidate scored beside the serving model (its stage {@code SHADOW}), or {@code null}. */
+    private ServedModel shadow;
     private ModelUpdate pending;
     private Path pendingDir;
     private long pendingSince;
@@ -66,6 +69,53 @@ public final class ModelHolder implements AutoCloseable {
         return serving;
     }
 
+    /** The candidate shadow-scored beside it, or {@code null}. */
+    public ServedModel shadow() {
+        return shadow;
+    }
+
+    /**
+     * Starts or ends shadow scoring of the candidate {@code update} names: a candidate passes the same verification
+     * and compatibility checks as a model to serve (it may be promoted as it is), and replaces any earlier candidate.
+     */
+    private ModelEvent offerShadow(ModelUpdate update, Path dir, long now) {
+        if (update.stage() == UpdateStage.END_SHADOW) {
+            if (shadow == null || !shadow.modelVersion().equals(update.modelVersion())) {
+                return null;
+            }
+            endShadow();
+            return new ModelEvent(update.modelId(), update.modelVersion(), update.uri(), ModelEvent.SHADOW_ENDED, null,
+                    "candidate no longer shadow-scored", now);
+        }
+        if (shadow != null && shadow.modelVersion().equals(update.modelVersion())) {
+            return null;
+        }
+        ModelBundle candidate;
+        try {
+            candidate = SharedBundles.acquire(dir, update.sha256(), options);
+        } catch (BundleRejectedException e) {
+            return ModelEvent.refused(update, new ModelRefusal(e), now);
+        }
+        try {
+            ServedModel next = ServedModel.of(candidate, update.uri(), configuredScore);
+            checkReplaces(next.bundle().manifest(), false);
+            endShadow();
+            shadow = next;
+            return new ModelEvent(update.modelId(), update.modelVersion(), update.uri(), ModelEvent.SHADOW, null,
+                    "shadow-scoring " + next.score().id() + " threshold " + next.threshold() + " beside " + serving.modelVersion(), now);
+        } catch (ModelRefusal e) {
+            SharedBundles.release(candidate);
+            return ModelEvent.refused(update, e, now);
+        }
+    }
+
+    private void endShadow() {
+        if (shadow != null) {
+            SharedBundles.release(shadow.bundle());
+            shadow = null;
+        }
+    }
+
     /**
      * Offers the bundle {@code update} announces (already passed by {@link UpdatePolicy}, found in {@code dir}).
      *
@@ -75,6 +125,9 @@ public final class ModelHolder implements AutoCloseable {
      *     not visible yet and will be tried again by {@link #retryPending}
      */
     public ModelEvent offer(ModelUpdate update, Path dir, boolean restoring, long now) {
+        if (update.stage() != UpdateStage.SERVE) {
+            return offerShadow(update, dir, now);
+        }
         if (serving.modelVersion().equals(update.modelVersion())
                 && serving.bundle().manifest().onnx().sha256().equalsIgnoreCase(update.sha256())) {
             clearPending(update);
@@ -104,6 +157,9 @@ public final class ModelHolder implements AutoCloseable {
             checkReplaces(next.bundle().manifest(), update.rollback());
             ServedModel previous = serving;
             serving = next;
+            if (shadow != null && shadow.modelVersion().equals(next.modelVersion())) {
+                endShadow();
+            }
             // Even when the candidate is the same open bundle, acquiring it counted one more use.
             SharedBundles.release(previous.bundle());
             return new ModelEvent(update.modelId(), update.modelVersion(), update.uri(),
@@ -201,6 +257,7 @@ public final class ModelHolder implements AutoCloseable {
 
     @Override
     public void close() {
+        endShadow();
         if (serving != null) {
             SharedBundles.release(serving.bundle());
             serving = null;

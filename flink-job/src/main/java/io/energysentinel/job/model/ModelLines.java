@@ -68,6 +68,12 @@ public final class ModelLines implements AutoCloseable {
         return line == null ? null : line.serving();
     }
 
+    /** The candidate shadow-scored beside the model serving {@code kind}, or {@code null}. */
+    public ServedModel shadowFor(String kind) {
+        ModelHolder line = byKind.get(kind);
+        return line == null ? null : line.shadow();
+    }
+
     /** The record kinds served. */
     public Set<String> kinds() {
         return byKind.keySet();
@@ -88,6 +94,10 @@ public final class ModelLines implements AutoCloseable {
             ModelHolder line = lineOf(update.modelId());
             ModelEvent event = line.offer(update, dir, false, now);
             report(line, event);
+            if (update.stage() != io.energysentinel.contract.records.UpdateStage.SERVE) {
+                // Candidates live only until the gate decides; a restored job does not shadow them again.
+                return new Offer(event, false);
+            }
             return new Offer(event, event == null ? !line.hasPending() : ModelEvent.ACCEPTED.equals(event.outcome()));
         } catch (ModelRefusal e) {
             ModelEvent event = ModelEvent.refused(update, e, now);
@@ -137,6 +147,8 @@ public final class ModelLines implements AutoCloseable {
         metrics.swap(event.outcome(), event.reason());
         if (ModelEvent.REFUSED.equals(event.outcome())) {
             LOG.warn("refused model update {}/{} ({}): {}", event.modelId(), event.modelVersion(), event.reason(), event.detail());
+        } else if (ModelEvent.SHADOW.equals(event.outcome()) || ModelEvent.SHADOW_ENDED.equals(event.outcome())) {
+            LOG.info("{} {}/{}: {}", event.outcome(), event.modelId(), event.modelVersion(), event.detail());
         } else {
             LOG.info("now scoring with model {}/{} from {}", event.modelId(), event.modelVersion(), event.uri());
             inMetrics(line.serving());

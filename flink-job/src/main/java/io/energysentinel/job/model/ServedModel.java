@@ -57,6 +57,25 @@ public record ServedModel(ModelBundle bundle, String uri, ScoreName score, doubl
         return manifest.input().featureNames().isEmpty() ? ScoringInput.IMAGE : ScoringInput.EVENT;
     }
 
+    /**
+     * The highest score of a record that may train this line's next candidate: the anchor's admission ceiling when it
+     * alerts on its default score, never above the threshold.
+     */
+    public double admitCeiling() {
+        var anchor = bundle.manifest().anchor();
+        return anchor != null && score == bundle.manifest().defaultScore() ? Math.min(anchor.admitCeiling(), threshold) : threshold;
+    }
+
+    /** The update that announces this model. */
+    public io.energysentinel.contract.records.ModelUpdate asUpdate() {
+        return new io.energysentinel.contract.records.ModelUpdate(modelId(), modelVersion(), uri, bundle.manifest().onnx().sha256());
+    }
+
+    /** The FPR its threshold was calibrated for. */
+    public double calibratedFpr() {
+        return bundle.manifest().scores().get(score).targetFpr();
+    }
+
     /** The model line. */
     public String modelId() {
         return bundle.manifest().modelId();

@@ -9,8 +9,13 @@ import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
+import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.records.UpdateStage;
+import io.energysentinel.job.model.ModelEvent;
+import io.energysentinel.trainer.pipeline.CandidateEvaluation;
+import io.energysentinel.trainer.pipeline.EventFineTuning;
 import io.energysentinel.trainer.pipeline.EventTraining;
-import io.energysentinel.trainer.training.TrainingConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -26,17 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fits a new event model for each {@link RetrainRequest} on a thread of its own (training takes seconds to
- * minutes; the operator's mailbox thread and checkpoints must not wait for it), writes its bundle under
- * {@code retrainDir/modelId/version}, loads it back through the same verification serving applies, and
- * emits the {@link ModelUpdate} that announces it. A failed retraining emits nothing: the serving model stays.
+ * Fine-tunes a candidate for each {@link RetrainRequest} on a thread of its own (training takes seconds to minutes;
+ * the operator's mailbox thread and checkpoints must not wait for it): starts from the serving bundle's anchor
+ * ({@link EventFineTuning}: its weights, its reference sample beside the fresh rows, its settings), writes the candidate
+ * under {@code retrainDir/modelId/version}, loads it back through the verification serving applies, measures it beside
+ * the serving model ({@link CandidateEvaluation}) and judges it ({@link RetrainPolicy#beforeShadow}). Emits the verdict,
+ * and for a candidate that passed, its announcement for shadow scoring; the serving model never changes here.
  */
-public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, ModelUpdate> {
+public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, RetrainOutcome> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AsyncRetrainer.class);
     private static final DateTimeFormatter VERSION = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
-    /** Width of the MLP's two hidden layers, as the trainer's CLI fits event models. */
-    private static final int HIDDEN = 128;
 
     private final ScoringJobConfig config;
     private transient ExecutorService executor;
@@ -65,7 +70,7 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
      * upstream (back-pressure) or checkpoint barriers.
      */
     @Override
-    public void asyncInvoke(RetrainRequest request, ResultFuture<ModelUpdate> result) {
+    public void asyncInvoke(RetrainRequest request, ResultFuture<RetrainOutcome> result) {
         if (training != null && !training.isDone()) {
             metrics.retrain("skipped_busy");
             LOG.info("a retraining still runs; the {} normal events of this interval are skipped", request.rows().length);
@@ -74,9 +79,10 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
         }
         training = executor.submit(() -> {
             try {
-                ModelUpdate update = retrain(request);
-                metrics.retrain("trained");
-                result.complete(List.of(update));
+                RetrainOutcome outcome = retrain(request);
+                metrics.retrain(outcome.shadow() != null ? "candidate" : "rejected");
+                metrics.verdict(outcome.verdict().outcome(), outcome.verdict().reason());
+                result.complete(List.of(outcome));
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted() || e instanceof java.util.concurrent.CancellationException) {
                     return;
@@ -84,14 +90,17 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
                 metrics.retrain("failed");
                 LOG.warn("retraining {} on {} normal events failed; the serving model stays", request.modelId(),
                         request.rows().length, e);
-                result.complete(List.of());
+                ModelEvent failed = new ModelEvent(request.modelId(), "", request.servingUri(), ModelEvent.REJECTED, "training_failed",
+                        String.valueOf(e.getMessage()), System.currentTimeMillis());
+                metrics.verdict(failed.outcome(), failed.reason());
+                result.complete(List.of(new RetrainOutcome(failed, null)));
             }
         });
     }
 
     /** The retraining took too long: it is stopped (its thread interrupted, which PCD checks each step). */
     @Override
-    public void timeout(RetrainRequest request, ResultFuture<ModelUpdate> result) {
+    public void timeout(RetrainRequest request, ResultFuture<RetrainOutcome> result) {
         Future<?> running = training;
         if (running != null) {
             running.cancel(true);
@@ -106,23 +115,43 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Mode
         return training != null && !training.isDone();
     }
 
-    /** Trains, writes and verifies one bundle; returns its announcement. */
-    ModelUpdate retrain(RetrainRequest request) {
+    /** Fine-tunes, writes, verifies and judges one candidate. */
+    RetrainOutcome retrain(RetrainRequest request) {
         String version = ZonedDateTime.now(ZoneOffset.UTC).format(VERSION) + "-retrained";
         Path dir = Path.of(config.retrainDir(), request.modelId(), version);
-        TrainingConfig training = EventTraining.defaults().optSteps(config.retrainSteps()).optSeed(request.requestedAt()).build();
+        Path serving = bundleDir(request.servingUri());
         long start = System.nanoTime();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            EventTraining.Result fitted = EventTraining.train(request.featureNames(), request.rows(), HIDDEN, training,
-                    dir.resolveSibling(version + "-run"), manager, false);
-            BundleManifest manifest = EventTraining.writeBundle(fitted, request.modelId(), version, 0.01, training,
+        ScorerOptions options = new ScorerOptions(ExecutionProvider.CPU, 1, 256);
+        try (NDManager manager = NDManager.newBaseManager();
+             ModelBundle servingBundle = BundleLoader.load(serving, options)) {
+            EventFineTuning.FineTuned tuned = EventFineTuning.fineTune(serving, request.rows(), config.retrainSteps(),
+                    request.requestedAt(), dir.resolveSibling(version + "-run"), manager);
+            double targetFpr = servingBundle.threshold(servingBundle.manifest().defaultScore()).targetFpr();
+            BundleManifest manifest = EventTraining.writeBundle(tuned.result(), request.modelId(), version, targetFpr, tuned.config(),
                     dir.resolve("bundle"), manager);
+            ModelUpdate candidate = new ModelUpdate(request.modelId(), version, dir.resolve("bundle").toUri().toString(),
+                    manifest.onnx().sha256(), false, UpdateStage.SHADOW);
+            CandidateEvaluation evaluation;
             // Proves the bundle the way serving will load it before anyone is told about it.
-            BundleLoader.load(dir.resolve("bundle"), new ScorerOptions(ExecutionProvider.CPU, 1, 64), manifest.onnx().sha256()).close();
-            LOG.info("retrained {} on {} normal events in {} s: version {}", request.modelId(), request.rows().length,
-                    (System.nanoTime() - start) / 1_000_000_000L, version);
-            return new ModelUpdate(request.modelId(), version, dir.resolve("bundle").toUri().toString(), manifest.onnx().sha256());
+            try (ModelBundle candidateBundle = BundleLoader.load(dir.resolve("bundle"), options, manifest.onnx().sha256())) {
+                evaluation = CandidateEvaluation.of(servingBundle, candidateBundle, tuned.result().reference(), tuned.freshCheck(),
+                        request.requestedAt());
+            }
+            RetrainPolicy.Verdict verdict = config.retrainPolicy().beforeShadow(evaluation);
+            String detail = "fine-tuned from " + servingBundle.manifest().modelVersion() + " on " + tuned.freshUsed() + " fresh + "
+                    + tuned.result().reference().train().length + " reference rows in " + (System.nanoTime() - start) / 1_000_000 + " ms; "
+                    + verdict.detail();
+            LOG.info("retrained {} -> {}: {} ({})", request.modelId(), version, verdict.rule(), detail);
+            ModelEvent event = new ModelEvent(request.modelId(), version, candidate.uri(),
+                    verdict.passed() ? ModelEvent.CANDIDATE : ModelEvent.REJECTED, verdict.passed() ? null : verdict.rule(), detail,
+                    System.currentTimeMillis());
+            return new RetrainOutcome(event, verdict.passed() ? candidate : null);
         }
+    }
+
+    /** The directory a bundle URI ({@code file:} URI or absolute path) names. */
+    static Path bundleDir(String uri) {
+        return uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
     }
 
     @Override

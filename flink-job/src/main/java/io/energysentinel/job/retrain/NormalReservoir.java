@@ -14,8 +14,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keeps, per model line, a uniform sample of at most {@code capacity} of the normal events seen since the
- * last request (reservoir sampling), and every {@code interval} of processing time turns it into a
+ * Keeps, per model line, a uniform sample of at most {@code capacity} of the clean normal events ({@link CleanSamples})
+ * seen since the last request (reservoir sampling), and every {@code interval} of processing time turns it into a
  * {@link RetrainRequest} if it holds at least {@code minRows}; then starts afresh, so each model is fitted on
  * the latest interval's data. State is keyed and checkpointed.
  */
@@ -29,6 +29,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
     private transient ValueState<Long> seen;
     private transient ValueState<List<String>> featureNames;
     private transient ValueState<Long> timer;
+    private transient ValueState<String> servingUri;
 
     /** A reservoir of {@code capacity} rows emitting every {@code intervalMillis} once it has {@code minRows}. */
     public NormalReservoir(long intervalMillis, int capacity, int minRows) {
@@ -47,6 +48,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.LONG));
         featureNames = getRuntimeContext().getState(new ValueStateDescriptor<>("feature-names", Types.LIST(Types.STRING)));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        servingUri = getRuntimeContext().getState(new ValueStateDescriptor<>("serving-uri", Types.STRING));
     }
 
     @Override
@@ -56,6 +58,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
             clear();
             featureNames.update(new ArrayList<>(sample.featureNames()));
         }
+        servingUri.update(sample.servingUri());
         long n = seen.value() == null ? 0 : seen.value();
         if (n < capacity) {
             rows.put((int) n, sample.values());
@@ -86,7 +89,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
         for (int i = 0; i < size; i++) {
             sample[i] = rows.get(i);
         }
-        out.collect(new RetrainRequest(ctx.getCurrentKey(), List.copyOf(featureNames.value()), sample, timestamp));
+        out.collect(new RetrainRequest(ctx.getCurrentKey(), servingUri.value(), List.copyOf(featureNames.value()), sample, timestamp));
         clear();
     }
 

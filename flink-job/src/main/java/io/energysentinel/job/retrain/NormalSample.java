@@ -3,10 +3,27 @@ package io.energysentinel.job.retrain;
 import java.util.List;
 
 /**
- * One event the serving model scored at or below its threshold, in the model's input order.
+ * One scored event, in the model's input order, on its way to retraining: the scorer emits one per event it scored,
+ * {@link CleanSamples} keeps those that may train a model.
  *
- * @param modelId model line that judged it
+ * @param modelId model line that scored it
+ * @param servingUri where the bundle that scored it lives (its anchor is what retraining starts from)
+ * @param source the event's source
  * @param featureNames feature names, in the order of {@code values}
  * @param values the event's features
+ * @param score its score
+ * @param threshold the serving threshold
+ * @param admitCeiling highest score a record may have to train a model (the anchor's), at most the threshold
  */
-public record NormalSample(String modelId, List<String> featureNames, float[] values) implements java.io.Serializable {}
+public record NormalSample(String modelId, String servingUri, String source, List<String> featureNames, float[] values, double score,
+                           double threshold, double admitCeiling) implements java.io.Serializable {
+    /** Whether the serving model alerted on it. */
+    public boolean anomalous() {
+        return score > threshold;
+    }
+
+    /** Whether it scored low enough, below the margin band under the threshold, to train a model. */
+    public boolean admissible() {
+        return score <= admitCeiling;
+    }
+}

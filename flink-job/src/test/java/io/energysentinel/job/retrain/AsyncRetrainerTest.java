@@ -6,6 +6,8 @@ import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ModelUpdate;
+import io.energysentinel.contract.records.UpdateStage;
+import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.contract.scoring.ExecutionProvider;
 import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.job.TestBundlesAccess;
@@ -28,27 +30,67 @@ class AsyncRetrainerTest {
     Path dir;
 
     @Test
-    void fitsWritesAndVerifiesABundleThenAnnouncesItWithItsHash() throws Exception {
-        List<Event> events = TestBundlesAccess.normalEvents(400, 3, 4);
-        float[][] rows = events.stream().map(TestBundlesAccess::vector).toArray(float[][]::new);
-        List<ModelUpdate> out = run(new RetrainRequest("events-mlp", SyntheticEventStream.FEATURES, rows, 42L));
+    void fineTunesFromTheServingAnchorOnCleanDataAndAnnouncesAVerifiedCandidateForShadowScoring() throws Exception {
+        Path serving = servingBundle();
+        float[][] rows = rows(TestBundlesAccess.normalEvents(400, 3, 4));
+        List<RetrainOutcome> out = run(new RetrainRequest("events-mlp", serving.toUri().toString(), SyntheticEventStream.FEATURES, rows, 42L));
 
-        assertThat(out).singleElement().satisfies(update -> {
-            assertThat(update.modelId()).isEqualTo("events-mlp");
+        assertThat(out).singleElement().satisfies(outcome -> {
+            assertThat(outcome.verdict().outcome()).as(outcome.verdict().detail()).isEqualTo(ModelEvent.CANDIDATE);
+            assertThat(outcome.verdict().detail()).contains("fine-tuned from v1").contains("canary recall").contains("fresh FPR");
+            ModelUpdate update = outcome.shadow();
+            assertThat(update.stage()).isEqualTo(UpdateStage.SHADOW);
             assertThat(update.modelVersion()).endsWith("-retrained");
             try (ModelBundle bundle = BundleLoader.load(Path.of(URI.create(update.uri())),
                     new ScorerOptions(ExecutionProvider.CPU, 1, 64), update.sha256())) {
                 assertThat(bundle.manifest().modelVersion()).isEqualTo(update.modelVersion());
                 assertThat(bundle.manifest().input().featureNames()).isEqualTo(SyntheticEventStream.FEATURES);
+                // The reference travels on unchanged: the next retraining is anchored to the same data.
+                assertThat(bundle.manifest().anchor().files().get("reference.json"))
+                        .isEqualTo(BundleLoader.readManifest(serving).anchor().files().get("reference.json"));
             }
         });
         assertThat(MetricsEndpoint.scrape()).isEmpty();
     }
 
     @Test
-    void tooFewRowsToTrainEmitNothingAndTheServingModelStays() throws Exception {
-        float[][] rows = new float[10][SyntheticEventStream.FEATURES.size()];
-        assertThat(run(new RetrainRequest("events-mlp", SyntheticEventStream.FEATURES, rows, 1L))).isEmpty();
+    void aCandidateFineTunedOnAnomalousDataIsRejectedWithTheRuleAndItsNumbers() throws Exception {
+        Path serving = servingBundle();
+        // Every fresh row carries a level shift of the latency: what an unfiltered reservoir would learn as normal.
+        float[][] rows = rows(TestBundlesAccess.normalEvents(400, 3, 9));
+        for (float[] row : rows) {
+            row[2] = row[2] * 3 + 40;
+        }
+        List<RetrainOutcome> out = run(new RetrainRequest("events-mlp", serving.toUri().toString(), SyntheticEventStream.FEATURES, rows, 43L));
+
+        assertThat(out).singleElement().satisfies(outcome -> {
+            assertThat(outcome.shadow()).isNull();
+            assertThat(outcome.verdict().outcome()).isEqualTo(ModelEvent.REJECTED);
+            assertThat(outcome.verdict().reason()).isIn("fresh_fpr", "canary_recall", "threshold_move");
+            assertThat(outcome.verdict().detail()).contains("fresh FPR");
+        });
+    }
+
+    @Test
+    void aServingBundleWithoutAnAnchorIsRejectedWithAClearReason() throws Exception {
+        Path plain = servingBundle();
+        io.energysentinel.contract.bundle.BundleManifest m = BundleLoader.readManifest(plain);
+        io.energysentinel.contract.Json.mapper().writeValue(plain.resolve("manifest.json").toFile(), m.withAnchor(null));
+        List<RetrainOutcome> out = run(new RetrainRequest("events-mlp", plain.toString(), SyntheticEventStream.FEATURES,
+                rows(TestBundlesAccess.normalEvents(400, 3, 4)), 44L));
+        assertThat(out).singleElement().satisfies(outcome -> {
+            assertThat(outcome.verdict().reason()).isEqualTo("training_failed");
+            assertThat(outcome.verdict().detail()).contains("carries no retraining anchor");
+        });
+    }
+
+    private Path servingBundle() {
+        TestBundlesAccess.eventBundle(dir, "v1", 3);
+        return dir.resolve("v1");
+    }
+
+    private static float[][] rows(List<Event> events) {
+        return events.stream().map(TestBundlesAccess::vector).toArray(float[][]::new);
     }
 
     @Test
@@ -60,7 +102,7 @@ class AsyncRetrainerTest {
         AsyncRetrainer retrainer = new AsyncRetrainer(config);
         retrainer.open(null);
         try {
-            RetrainRequest request = new RetrainRequest("events-mlp", SyntheticEventStream.FEATURES, rows, 7L);
+            RetrainRequest request = new RetrainRequest("events-mlp", servingBundle().toUri().toString(), SyntheticEventStream.FEATURES, rows, 7L);
             Collecting first = new Collecting();
             retrainer.asyncInvoke(request, first);
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -89,11 +131,11 @@ class AsyncRetrainerTest {
     }
 
     /** A result future that records what it was completed with. */
-    private static final class Collecting implements ResultFuture<ModelUpdate> {
-        final CompletableFuture<Collection<ModelUpdate>> done = new CompletableFuture<>();
+    private static final class Collecting implements ResultFuture<RetrainOutcome> {
+        final CompletableFuture<Collection<RetrainOutcome>> done = new CompletableFuture<>();
 
         @Override
-        public void complete(Collection<ModelUpdate> result) {
+        public void complete(Collection<RetrainOutcome> result) {
             done.complete(result);
         }
 
@@ -103,7 +145,7 @@ class AsyncRetrainerTest {
         }
 
         @Override
-        public void complete(org.apache.flink.streaming.api.functions.async.CollectionSupplier<ModelUpdate> supplier) {
+        public void complete(org.apache.flink.streaming.api.functions.async.CollectionSupplier<RetrainOutcome> supplier) {
             try {
                 done.complete(supplier.get());
             } catch (Exception e) {
@@ -112,7 +154,7 @@ class AsyncRetrainerTest {
         }
     }
 
-    private List<ModelUpdate> run(RetrainRequest request) throws Exception {
+    private List<RetrainOutcome> run(RetrainRequest request) throws Exception {
         ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.toString(), "--metrics-port", "0",
                 "--retrain-interval", "PT1M", "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-steps", "60");
         AsyncRetrainer retrainer = new AsyncRetrainer(config);

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param training provenance of the training run
  * @param goldenVectorsFile file name (in the bundle directory) of the golden vectors
  * @param createdAt ISO-8601 instant the bundle was written
+ * @param anchor what retraining this line needs (event bundles from the trainer), or {@code null}
  */
 public record BundleManifest(
         int schemaVersion,
@@ -36,12 +37,19 @@ public record BundleManifest(
         Map<String, Double> metrics,
         TrainingProvenance training,
         String goldenVectorsFile,
-        String createdAt) {
+        String createdAt,
+        RetrainingAnchor anchor) {
 
     /** The newest manifest schema this code reads and writes. */
     public static final int SCHEMA_VERSION = 1;
     /** File name of the manifest inside a bundle directory. */
     public static final String FILE_NAME = "manifest.json";
+
+    /** This manifest with {@code retrainingAnchor}. */
+    public BundleManifest withAnchor(RetrainingAnchor retrainingAnchor) {
+        return new BundleManifest(schemaVersion, modelId, modelVersion, kind, input, outputs, onnx, scores, defaultScore, metrics,
+                training, goldenVectorsFile, createdAt, retrainingAnchor);
+    }
 
     public BundleManifest {
         Objects.requireNonNull(modelId, "modelId");

@@ -12,7 +12,14 @@ package io.energysentinel.contract.records;
  * @param anomalous whether {@code value > threshold}
  * @param modelId model line that scored it
  * @param modelVersion bundle version that scored it
+ * @param shadow whether a candidate shadow-scored it beside the serving model (never alerted on)
  */
 public record ScoredRecord(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        boolean anomalous, String modelId, String modelVersion) implements java.io.Serializable {}
+        boolean anomalous, String modelId, String modelVersion, boolean shadow) implements java.io.Serializable {
+    /** A score of the serving model. */
+    public ScoredRecord(String recordId, String source, long eventTime, String score, double value, double threshold,
+                        boolean anomalous, String modelId, String modelVersion) {
+        this(recordId, source, eventTime, score, value, threshold, anomalous, modelId, modelVersion, false);
+    }
+}

@@ -84,7 +84,7 @@ public final class BundleWriter {
                 model.kind(), inputSpec(request), outputs,
                 new OnnxFile(ONNX_FILE, BundleLoader.sha256(onnx, dir), OnnxExporter.OPSET),
                 thresholds, defaultScore(request, thresholds), request.metrics(), request.provenance(),
-                GoldenVectors.FILE_NAME, Instant.now().toString());
+                GoldenVectors.FILE_NAME, Instant.now().toString(), null);
         try {
             Json.mapper().writeValue(dir.resolve(GoldenVectors.FILE_NAME).toFile(), golden);
             Json.mapper().writeValue(dir.resolve(BundleManifest.FILE_NAME).toFile(), manifest);

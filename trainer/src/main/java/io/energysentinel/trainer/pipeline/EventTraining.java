@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.Json;
+import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.scoring.ScorerOptions;
+import io.energysentinel.trainer.export.ThresholdCalibrator;
 import io.energysentinel.trainer.data.CsvEventReader;
 import io.energysentinel.trainer.data.EventColumns;
 import io.energysentinel.trainer.data.EventTable;
@@ -43,7 +48,8 @@ public final class EventTraining {
 
     /** What the run produced. */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
-                         TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken) {}
+                         TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken,
+                         EventAnchor.Reference reference) {}
 
     /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
     static final int LARGE_TABLE = 1000;
@@ -86,22 +92,40 @@ public final class EventTraining {
         double heldOut = allRows.length >= LARGE_TABLE ? 0.1 : 0.2;
         io.energysentinel.trainer.data.Splits splits = io.energysentinel.trainer.data.Splits.of(allRows.length, heldOut, heldOut, config.seed());
         float[][] rows = pick(allRows, splits.train());
-        float[][] calibration = pick(allRows, splits.validation());
-        float[][] check = pick(allRows, splits.test());
-        long start = System.nanoTime();
         List<List<Double>> stats = EnergyNets.standardization(rows);
         NetworkSpec full = EnergyNets.mlp(stats.get(0), stats.get(1), config.dataMin(), config.dataMax(), List.of(hidden, hidden));
-        // PCD runs on standardised, clamped rows (the first two layers applied here once); the bundle holds all layers.
-        int fixed = 2;
-        NetworkSpec inner = new NetworkSpec(full.inputShape(), full.layers().subList(fixed, full.layers().size()),
-                full.featureLayer() - fixed);
-        float[][] z = standardise(rows, stats.get(0), stats.get(1), config.dataMin(), config.dataMax());
+        TrainedModel inner = EnergyNets.initialise(ModelKind.MLP_EBM, innerSpec(full), manager, config.seed());
+        EventAnchor.Reference reference = new EventAnchor.Reference(featureNames, referenceSample(rows, config.seed()),
+                pick(allRows, splits.validation()), pick(allRows, splits.test()));
+        return fit(full, inner, rows, reference, config, outDir, manager, progressBar);
+    }
+
+    /** Layers applied once to the data instead of inside PCD: standardisation and the clamp of z-scores. */
+    static final int FIXED_LAYERS = 2;
+
+    /** The layers PCD trains: all but the standardisation and clamp in front. */
+    static NetworkSpec innerSpec(NetworkSpec full) {
+        return new NetworkSpec(full.inputShape(), full.layers().subList(FIXED_LAYERS, full.layers().size()),
+                full.featureLayer() - FIXED_LAYERS);
+    }
+
+    /**
+     * Trains {@code inner} (fresh, or warm-started from a serving model) by PCD on {@code rows} in the standardised,
+     * clamped coordinates of {@code full}, then composes the whole model and saves it under {@code outDir/model}.
+     * The reference's calibration and check rows become the result's held-out sets.
+     */
+    static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, TrainingConfig config,
+                      Path outDir, NDManager manager, boolean progressBar) {
+        List<String> featureNames = reference.featureNames();
+        long start = System.nanoTime();
+        LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);
+        LayerSpec.Clamp clamp = (LayerSpec.Clamp) full.layers().get(1);
+        float[][] z = standardise(rows, standardize.mean(), standardize.std(), (float) clamp.min(), (float) clamp.max());
         int[] labels = new int[z.length];
         Arrays.fill(labels, -1);
         TrainingData data = new TrainingData("events/" + featureNames.size() + "-features", z, labels, full.inputShape());
-        TrainedModel innerModel = EnergyNets.initialise(ModelKind.MLP_EBM, inner, manager, config.seed());
         long steps;
-        try (PcdTrainer trainer = new PcdTrainer(innerModel, data, config, manager, DivergenceGuard.defaults());
+        try (PcdTrainer trainer = new PcdTrainer(inner, data, config, manager, DivergenceGuard.defaults());
              TrainingProgress bar = progressBar ? new TrainingProgress("mlp", config.steps(), config.timeBudget()) : null) {
             trainer.train(s -> {
                 if (bar != null) {
@@ -111,15 +135,15 @@ public final class EventTraining {
             steps = trainer.stepsTaken();
         }
         SequentialBlock block = new SequentialBlock();
-        for (LayerSpec layer : full.layers().subList(0, fixed)) {
+        for (LayerSpec layer : full.layers().subList(0, FIXED_LAYERS)) {
             block.add(NetworkBuilder.block(layer));
         }
-        for (Block child : innerModel.block().getChildren().values()) {
+        for (Block child : inner.block().getChildren().values()) {
             block.add(child);
         }
         // Initialising the composed block only records input shapes: the children's trained parameters are
         // already initialised and DJL keeps them. The check guards that assumption.
-        float[] before = innerModel.block().getParameters().get(0).getValue().getArray().toFloatArray();
+        float[] before = inner.block().getParameters().get(0).getValue().getArray().toFloatArray();
         block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32,
                 new ai.djl.ndarray.types.Shape(1, featureNames.size()));
         if (!Arrays.equals(before, block.getParameters().get(0).getValue().getArray().toFloatArray())) {
@@ -137,10 +161,20 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, reference.calibration(), reference.check(), steps,
+                reference);
     }
 
-    private static float[][] pick(float[][] rows, int[] idx) {
+    /** At most {@link EventAnchor#MAX_REFERENCE_ROWS} of {@code rows}, uniformly. */
+    static float[][] referenceSample(float[][] rows, long seed) {
+        if (rows.length <= EventAnchor.MAX_REFERENCE_ROWS) {
+            return rows;
+        }
+        int[] order = io.energysentinel.trainer.data.Splits.permutation(rows.length, seed);
+        return pick(rows, Arrays.copyOf(order, EventAnchor.MAX_REFERENCE_ROWS));
+    }
+
+    static float[][] pick(float[][] rows, int[] idx) {
         float[][] out = new float[idx.length][];
         for (int i = 0; i < idx.length; i++) {
             out[i] = rows[idx[i]];
@@ -148,7 +182,7 @@ public final class EventTraining {
         return out;
     }
 
-    private static float[][] standardise(float[][] rows, List<Double> mean, List<Double> std, float min, float max) {
+    static float[][] standardise(float[][] rows, List<Double> mean, List<Double> std, float min, float max) {
         float[][] out = new float[rows.length][];
         for (int i = 0; i < rows.length; i++) {
             out[i] = new float[rows[i].length];
@@ -169,14 +203,43 @@ public final class EventTraining {
         return writeBundle(result, modelId, modelVersion, targetFpr, config, dir, manager, null);
     }
 
-    /** As {@link #writeBundle(Result, String, String, double, TrainingConfig, Path, NDManager)}, recording {@code command}. */
+    /**
+     * As {@link #writeBundle(Result, String, String, double, TrainingConfig, Path, NDManager)}, recording {@code command}.
+     * The bundle carries its {@link io.energysentinel.contract.bundle.RetrainingAnchor}: the weights and the reference
+     * sample, with the admission ceiling at the calibration scores' {@code 1 - ADMIT_MARGIN x targetFpr} quantile.
+     */
     public static BundleManifest writeBundle(Result result, String modelId, String modelVersion, double targetFpr,
                                              TrainingConfig config, Path dir, NDManager manager, String command) {
-        return BundleWriter.write(new BundleRequest(result.model(), modelId, modelVersion, result.calibration(), result.check(),
-                targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(), config.seed(),
-                        result.stepsTaken(), config.asMap()).withCommand(command),
+        BundleManifest written = BundleWriter.write(new BundleRequest(result.model(), modelId, modelVersion, result.calibration(),
+                result.check(), targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(),
+                        config.seed(), result.stepsTaken(), config.asMap()).withCommand(command),
                 result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
+        double ceiling;
+        try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
+            float[] energies = bundle.score(result.calibration()).column(written.defaultScore().id());
+            double[] values = new double[energies.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = energies[i];
+            }
+            ceiling = ThresholdCalibrator.quantile(values, Math.max(0.5, 1 - ADMIT_MARGIN * targetFpr));
+        }
+        BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling));
+        try {
+            Json.mapper().writeValue(dir.resolve(BundleManifest.FILE_NAME).toFile(), anchored);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(BundleManifest.FILE_NAME), e);
+        }
+        try (ModelBundle verified = BundleLoader.load(dir, ScorerOptions.cpu())) {
+            return verified.manifest();
+        }
     }
+
+    /**
+     * Width of the band below the threshold whose records never enter retraining, in multiples of the target FPR:
+     * at 1% the job keeps records scoring under the reference's 95th percentile. A record that close to alerting
+     * may be the start of an anomaly; retraining on it would teach the model to accept it.
+     */
+    public static final double ADMIT_MARGIN = 5;
 
     /**
      * The training settings the event MLP is fitted with: SGLD in standardised coordinates clamped to

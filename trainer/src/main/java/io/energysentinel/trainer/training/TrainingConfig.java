@@ -109,7 +109,48 @@ public record TrainingConfig(
         m.put("spectralNorm", String.valueOf(spectralNorm));
         m.put("seed", String.valueOf(seed));
         m.put("cosineDecay", String.valueOf(cosineDecay));
+        m.put("dataMin", String.valueOf(dataMin));
+        m.put("dataMax", String.valueOf(dataMax));
         return m;
+    }
+
+    /**
+     * The settings {@link #asMap()} recorded (a bundle's provenance), on top of {@code defaults} for any it lacks
+     * (bundles written before a setting was recorded).
+     *
+     * @throws IllegalArgumentException when a recorded value does not parse
+     */
+    public static TrainingConfig fromMap(Map<String, String> recorded, Builder defaults) {
+        TrainingConfig d = defaults.build();
+        java.util.function.BiFunction<String, String, String> get = (k, fallback) -> recorded.getOrDefault(k, fallback);
+        try {
+            return new TrainingConfig(
+                    Long.parseLong(get.apply("steps", String.valueOf(d.steps))),
+                    Duration.parse(get.apply("timeBudget", d.timeBudget.toString())),
+                    Integer.parseInt(get.apply("batchSize", String.valueOf(d.batchSize))),
+                    Double.parseDouble(get.apply("learningRate", String.valueOf(d.learningRate))),
+                    Double.parseDouble(get.apply("beta1", String.valueOf(d.beta1))),
+                    Double.parseDouble(get.apply("beta2", String.valueOf(d.beta2))),
+                    Double.parseDouble(get.apply("energyRegularization", String.valueOf(d.energyRegularization))),
+                    Integer.parseInt(get.apply("sgldSteps", String.valueOf(d.sgldSteps))),
+                    Double.parseDouble(get.apply("sgldStepSize", String.valueOf(d.sgldStepSize))),
+                    Double.parseDouble(get.apply("sgldNoise", String.valueOf(d.sgldNoise))),
+                    Double.parseDouble(get.apply("sgldGradClamp", String.valueOf(d.sgldGradClamp))),
+                    Integer.parseInt(get.apply("bufferSize", String.valueOf(d.bufferSize))),
+                    Double.parseDouble(get.apply("reinitProbability", String.valueOf(d.reinitProbability))),
+                    Double.parseDouble(get.apply("positiveNoise", String.valueOf(d.positiveNoise))),
+                    Double.parseDouble(get.apply("gradientClipNorm", String.valueOf(d.gradientClipNorm))),
+                    Boolean.parseBoolean(get.apply("persistent", String.valueOf(d.persistent))),
+                    Double.parseDouble(get.apply("crossEntropyWeight", String.valueOf(d.crossEntropyWeight))),
+                    Double.parseDouble(get.apply("generativeWeight", String.valueOf(d.generativeWeight))),
+                    Boolean.parseBoolean(get.apply("spectralNorm", String.valueOf(d.spectralNorm))),
+                    Long.parseLong(get.apply("seed", String.valueOf(d.seed))),
+                    Float.parseFloat(get.apply("dataMin", String.valueOf(d.dataMin))),
+                    Float.parseFloat(get.apply("dataMax", String.valueOf(d.dataMax))),
+                    Boolean.parseBoolean(get.apply("cosineDecay", String.valueOf(d.cosineDecay))));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("recorded training settings do not parse: " + e.getMessage(), e);
+        }
     }
 
     /** A builder with image defaults. */

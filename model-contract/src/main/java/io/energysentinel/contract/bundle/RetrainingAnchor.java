@@ -1,0 +1,29 @@
+package io.energysentinel.contract.bundle;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an event bundle carries so the job can retrain its line without forgetting what normal was: the trainer's
+ * weights (to fine-tune from, not start afresh) and a reference sample of the data the line was first trained and
+ * calibrated on. Retrained bundles carry the same reference forward, so no sequence of retrainings can replace it
+ * with data the serving models themselves filtered. Serving never reads it.
+ *
+ * @param directory the anchor's folder inside the bundle
+ * @param files SHA-256 of each file in it, by path relative to {@code directory}; readers verify them
+ * @param admitCeiling the highest score of a record the job may keep for retraining: a quantile of the reference
+ *     calibration scores below the threshold, so a margin band under the threshold never enters training
+ * @param referenceRows rows in the reference training sample
+ */
+public record RetrainingAnchor(String directory, Map<String, String> files, double admitCeiling, int referenceRows) {
+    /** Folder name the trainer writes the anchor into. */
+    public static final String DIRECTORY = "anchor";
+
+    public RetrainingAnchor {
+        Objects.requireNonNull(directory, "directory");
+        files = Map.copyOf(files);
+        if (!Double.isFinite(admitCeiling)) {
+            throw new IllegalArgumentException("admitCeiling must be finite, got " + admitCeiling);
+        }
+    }
+}
