@@ -169,9 +169,10 @@ class ScoringJobIT {
     }
 
     @Test
-    void retrainsOnEventsItJudgedNormalAndSwapsTheNewModelInWithoutRestart() throws Exception {
+    void retrainsACandidateShadowScoresItAndPromotesItThroughTheGateWithoutRestart() throws Exception {
         ScoringJobConfig config = streamingConfig("rt", "--retrain-interval", "PT3S",
-                "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-min-rows", "1000", "--retrain-steps", "60");
+                "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-min-rows", "1000", "--retrain-steps", "60",
+                "--shadow-records", "300");
         String events = config.eventsTopic();
         String scores = config.scoresTopic();
         String updates = config.modelUpdatesTopic();
@@ -179,27 +180,52 @@ class ScoringJobIT {
         kafkaJob(config, false).build(env);
         var job = env.executeAsync("retrain-it");
         try {
-            List<Event> traffic = TestBundles.normalEvents(700, 3, 44);
+            List<Event> traffic = TestBundles.normalEvents(1000, 3, 44);
             kafka.send(events, asRecords(traffic.subList(0, 1500)));
-            // The reservoir requests a retraining 3 s after its first normal event; the new bundle is announced on
-            // the model-updates topic the job itself reads, and every scorer subtask verifies and swaps it in.
-            List<ModelEvent> swaps = List.of();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (swaps.size() < 2 && System.nanoTime() < deadline) {
-                swaps = kafka.readCommitted(ScoringJobConfig.modelEventsTopicOf(updates), 2, Duration.ofSeconds(5), Duration.ofMillis(200)).stream()
-                        .map(json -> parseJson(json, ModelEvent.class)).filter(e -> e.modelVersion().endsWith("-retrained")).toList();
-            }
-            assertThat(swaps).hasSize(2).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(ModelEvent.ACCEPTED));
-            String retrained = swaps.get(0).modelVersion();
-            assertThat(MetricsEndpoint.scrape()).contains("energysentinel_retrains_total{outcome=\"trained\"} 1.0");
+            // The reservoir requests a retraining 3 s after its first clean sample; the candidate, fine-tuned from v1's
+            // anchor and judged before live traffic, is announced for shadow scoring on the model-updates topic the job
+            // itself reads, and every scorer subtask starts scoring it beside v1.
+            List<ModelEvent> shadows = awaitModelEvents(updates, e -> ModelEvent.SHADOW.equals(e.outcome()), 2);
+            assertThat(shadows).hasSize(2);
+            String candidate = shadows.get(0).modelVersion();
+            assertThat(candidate).endsWith("-retrained");
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.CANDIDATE.equals(e.outcome()), 1)).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("fine-tuned from v1").contains("canary recall"));
 
-            kafka.send(events, asRecords(traffic.subList(1500, 1510)));
-            Set<String> last = traffic.subList(1500, 1510).stream().map(Event::id).collect(Collectors.toSet());
-            assertThat(read(scores, 1510, ScoredRecord.class)).filteredOn(s -> last.contains(s.recordId()))
-                    .hasSize(10).allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo(retrained));
+            // 300 records shadow-scored later the gate promotes it, and every subtask swaps it in.
+            kafka.send(events, asRecords(traffic.subList(1500, 2000)));
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.PROMOTED.equals(e.outcome()), 1)).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("records shadow-scored").contains("replaces v1"));
+            List<ModelEvent> swaps = awaitModelEvents(updates,
+                    e -> ModelEvent.ACCEPTED.equals(e.outcome()) && candidate.equals(e.modelVersion()), 2);
+            assertThat(swaps).hasSize(2);
+            assertThat(MetricsEndpoint.scrape()).contains("energysentinel_retrains_total{outcome=\"candidate\"} 1.0")
+                    .contains("energysentinel_retrain_verdicts_total{outcome=\"promoted\",reason=\"none\"} 1.0");
+
+            // Shadow scores reached the scores topic marked as such; the alerts never saw them.
+            List<ScoredRecord> all = read(scores, 2000, ScoredRecord.class);
+            assertThat(all).filteredOn(ScoredRecord::shadow).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo(candidate));
+
+            kafka.send(events, asRecords(traffic.subList(2000, 2010)));
+            Set<String> last = traffic.subList(2000, 2010).stream().map(Event::id).collect(Collectors.toSet());
+            assertThat(read(scores, 2010, ScoredRecord.class)).filteredOn(s -> last.contains(s.recordId()))
+                    .hasSize(10).allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo(candidate));
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** Waits up to 2 minutes for {@code count} model events matching {@code wanted}. */
+    private static List<ModelEvent> awaitModelEvents(String updates, java.util.function.Predicate<ModelEvent> wanted, int count)
+            throws Exception {
+        List<ModelEvent> found = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (found.size() < count && System.nanoTime() < deadline) {
+            found = kafka.readCommitted(ScoringJobConfig.modelEventsTopicOf(updates), 100, Duration.ofSeconds(3), Duration.ofMillis(200))
+                    .stream().map(json -> parseJson(json, ModelEvent.class)).filter(wanted).toList();
+        }
+        return found;
     }
 
     /**

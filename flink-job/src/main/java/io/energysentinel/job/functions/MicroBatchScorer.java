@@ -154,13 +154,14 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         List<String> featureNames = model.bundle().manifest().input().featureNames();
         boolean retraining = config.retrainingEnabled() && !featureNames.isEmpty();
         long anomalousCount = 0;
+        ServedModel candidate = retraining ? lines.shadowFor(model.kind()) : null;
         for (BatchScoring.Scored s : result.scored()) {
             ScoringInput in = s.input();
             boolean anomalous = s.value() > model.threshold();
             anomalousCount += anomalous ? 1 : 0;
             if (retraining) {
                 ctx.output(NORMAL_SAMPLES, new NormalSample(model.modelId(), model.uri(), in.source(), featureNames, s.vector(), s.value(),
-                        model.threshold(), model.admitCeiling()));
+                        model.threshold(), model.admitCeiling(), candidate != null));
             }
             metrics.score(in.source(), model.score().id(), version, s.value());
             metrics.lag(in.kind(), in.eventTime());
@@ -168,7 +169,6 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
                     anomalous, model.modelId(), version));
         }
         if (retraining) {
-            ServedModel candidate = lines.shadowFor(model.kind());
             ShadowTally shadow = candidate == null ? ShadowTally.EMPTY : shadowScore(ctx, model, candidate, result.scored());
             ctx.output(TALLIES, new LineTally(model.modelId(), model.asUpdate(), model.calibratedFpr(), result.scored().size(),
                     anomalousCount, candidate == null ? null : candidate.asUpdate().at(UpdateStage.SHADOW),

@@ -40,7 +40,7 @@ public final class CleanSamples extends KeyedProcessFunction<String, NormalSampl
         quarantine.update(step.next());
         for (float[] values : step.released()) {
             out.collect(new NormalSample(sample.modelId(), sample.servingUri(), sample.source(), sample.featureNames(), values,
-                    Double.NaN, sample.threshold(), sample.admitCeiling()));
+                    Double.NaN, sample.threshold(), sample.admitCeiling(), sample.shadowing()));
         }
     }
 }

@@ -16,8 +16,8 @@ import org.apache.flink.util.Collector;
 /**
  * Keeps, per model line, a uniform sample of at most {@code capacity} of the clean normal events ({@link CleanSamples})
  * seen since the last request (reservoir sampling), and every {@code interval} of processing time turns it into a
- * {@link RetrainRequest} if it holds at least {@code minRows}; then starts afresh, so each model is fitted on
- * the latest interval's data. State is keyed and checkpointed.
+ * {@link RetrainRequest} if it holds at least {@code minRows} and no candidate of the line is in shadow scoring; then
+ * starts afresh, so each candidate is fine-tuned on the latest interval's data. State is keyed and checkpointed.
  */
 public final class NormalReservoir extends KeyedProcessFunction<String, NormalSample, RetrainRequest> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +30,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
     private transient ValueState<List<String>> featureNames;
     private transient ValueState<Long> timer;
     private transient ValueState<String> servingUri;
+    private transient ValueState<Boolean> shadowing;
 
     /** A reservoir of {@code capacity} rows emitting every {@code intervalMillis} once it has {@code minRows}. */
     public NormalReservoir(long intervalMillis, int capacity, int minRows) {
@@ -49,6 +50,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
         featureNames = getRuntimeContext().getState(new ValueStateDescriptor<>("feature-names", Types.LIST(Types.STRING)));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
         servingUri = getRuntimeContext().getState(new ValueStateDescriptor<>("serving-uri", Types.STRING));
+        shadowing = getRuntimeContext().getState(new ValueStateDescriptor<>("shadowing", Types.BOOLEAN));
     }
 
     @Override
@@ -59,6 +61,7 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
             featureNames.update(new ArrayList<>(sample.featureNames()));
         }
         servingUri.update(sample.servingUri());
+        shadowing.update(sample.shadowing());
         long n = seen.value() == null ? 0 : seen.value();
         if (n < capacity) {
             rows.put((int) n, sample.values());
@@ -81,8 +84,9 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
         timer.clear();
         long n = seen.value() == null ? 0 : seen.value();
         int size = (int) Math.min(n, capacity);
-        if (size < minRows) {
-            // Too few normal events this interval: keep collecting; the next event starts a new interval.
+        if (size < minRows || Boolean.TRUE.equals(shadowing.value())) {
+            // Too few normal events this interval, or a candidate still in shadow scoring (a new one would replace it
+            // before the gate could decide): keep collecting; the next event starts a new interval.
             return;
         }
         float[][] sample = new float[size][];

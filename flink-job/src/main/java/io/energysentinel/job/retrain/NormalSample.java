@@ -14,9 +14,10 @@ import java.util.List;
  * @param score its score
  * @param threshold the serving threshold
  * @param admitCeiling highest score a record may have to train a model (the anchor's), at most the threshold
+ * @param shadowing whether a candidate of the line was being shadow-scored when it was scored
  */
 public record NormalSample(String modelId, String servingUri, String source, List<String> featureNames, float[] values, double score,
-                           double threshold, double admitCeiling) implements java.io.Serializable {
+                           double threshold, double admitCeiling, boolean shadowing) implements java.io.Serializable {
     /** Whether the serving model alerted on it. */
     public boolean anomalous() {
         return score > threshold;

@@ -35,7 +35,7 @@ class SampleQuarantineTest {
         SampleQuarantine q = SampleQuarantine.EMPTY;
         List<Float> released = new ArrayList<>();
         for (int i = 0; i < scores.length; i++) {
-            SampleQuarantine.Step step = q.offer(new NormalSample("m", "u", "s", List.of("x"), new float[] {i}, scores[i], 1.0, 0.8), GUARD);
+            SampleQuarantine.Step step = q.offer(new NormalSample("m", "u", "s", List.of("x"), new float[] {i}, scores[i], 1.0, 0.8, false), GUARD);
             q = step.next();
             step.released().forEach(r -> released.add(r[0]));
             assertThat(q.held()).hasSizeLessThanOrEqualTo(GUARD);
