@@ -226,7 +226,7 @@ public record ScoringJobConfig(
         @Option(names = "--retrain-timeout", defaultValue = "PT10M") Duration retrainTimeout;
         @Option(names = "--quarantine-records", defaultValue = "30") int quarantineRecords;
         @Option(names = "--shadow-records", defaultValue = "5000") int shadowRecords;
-        @Option(names = "--gate-fpr-tolerance", defaultValue = "0.01") double gateFprTolerance;
+        @Option(names = "--gate-fpr-tolerance", defaultValue = "0.005") double gateFprTolerance;
         @Option(names = "--gate-recall-tolerance", defaultValue = "0.05") double gateRecallTolerance;
         @Option(names = "--gate-max-threshold-move", defaultValue = "1.0") double gateMaxThresholdMove;
         @Option(names = "--revert-factor", defaultValue = "3.0") double revertFactor;

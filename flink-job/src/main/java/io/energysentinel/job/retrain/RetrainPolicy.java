@@ -41,22 +41,32 @@ public record RetrainPolicy(int quarantineRecords, int shadowRecords, double fpr
     /** A verdict: passed, or the first rule that failed; {@code detail} gives all the numbers either way. */
     public record Verdict(boolean passed, String rule, String detail) implements Serializable {}
 
-    /** The checks before live traffic: FPR on the reference and on fresh held-out rows, canary recall, threshold move. */
+    /**
+     * The highest FPR measured on {@code n} rows that still passes: the target plus the tolerance plus two binomial
+     * standard errors, so a candidate is not rejected for the noise of a small check set (on 200 rows at 1%, one
+     * false positive is half a point).
+     */
+    public double fprLimit(double targetFpr, long n) {
+        return targetFpr + fprTolerance + 2 * Math.sqrt(targetFpr * (1 - targetFpr) / Math.max(1, n));
+    }
+
+    /**
+     * The checks before live traffic: FPR on fresh held-out rows (the reference's FPR is the calibration's by construction,
+     * reported only), canary recall against the line's first model, threshold move.
+     */
     public Verdict beforeShadow(CandidateEvaluation e) {
         String detail = String.format(Locale.ROOT,
-                "reference FPR %.4f, fresh FPR %.4f (serving %.4f), target %.4f + %.4f; canary recall %.3f (serving %.3f, tolerance %.3f)"
+                "reference FPR %.4f of %d (in its calibration set), fresh FPR %.4f of %d (limit %.4f; serving %.4f), target %.4f; canary recall %.3f (serving %.3f, line's first %.3f, tolerance %.3f)"
                         + " per kind %s; threshold move %.2f margins (max %.2f)",
-                e.referenceFpr(), e.freshFpr(), e.servingFreshFpr(), e.targetFpr(), fprTolerance,
+                e.referenceFpr(), e.referenceRows(), e.freshFpr(), e.freshRows(),
+                fprLimit(e.targetFpr(), e.freshRows()), e.servingFreshFpr(), e.targetFpr(),
                 e.canaryRecall().get(CandidateEvaluation.OVERALL), e.servingCanaryRecall().get(CandidateEvaluation.OVERALL),
-                recallTolerance, e.canaryRecall(), e.thresholdMove(), maxThresholdMove);
-        double limit = e.targetFpr() + fprTolerance;
-        if (e.referenceFpr() > limit) {
-            return new Verdict(false, "reference_fpr", detail);
-        }
-        if (e.freshFpr() > limit) {
+                e.baselineCanaryRecall(), recallTolerance, e.canaryRecall(), e.thresholdMove(), maxThresholdMove);
+        if (e.freshFpr() > fprLimit(e.targetFpr(), e.freshRows())) {
             return new Verdict(false, "fresh_fpr", detail);
         }
-        if (e.canaryRecall().get(CandidateEvaluation.OVERALL) < e.servingCanaryRecall().get(CandidateEvaluation.OVERALL) - recallTolerance) {
+        // Held to the line's first model, not the serving one: a tolerance per version would let recall erode version by version.
+        if (e.canaryRecall().get(CandidateEvaluation.OVERALL) < e.baselineCanaryRecall() - recallTolerance) {
             return new Verdict(false, "canary_recall", detail);
         }
         if (Math.abs(e.thresholdMove()) > maxThresholdMove) {
@@ -75,10 +85,10 @@ public record RetrainPolicy(int quarantineRecords, int shadowRecords, double fpr
         long servingAnomalous = t.bothAnomalous() + t.servingOnly();
         double agreement = servingAnomalous == 0 ? 1 : t.bothAnomalous() / (double) servingAnomalous;
         String detail = String.format(Locale.ROOT,
-                "%d records shadow-scored: candidate flags %.4f of those serving judged normal (target %.4f + %.4f); flags %d of"
+                "%d records shadow-scored: candidate flags %.4f of those serving judged normal (limit %.4f); flags %d of"
                         + " serving's %d anomalous (agreement %.3f)",
-                t.records(), fpr, targetFpr, fprTolerance, t.bothAnomalous(), servingAnomalous, agreement);
-        if (fpr > targetFpr + fprTolerance) {
+                t.records(), fpr, fprLimit(targetFpr, t.servingNormal()), t.bothAnomalous(), servingAnomalous, agreement);
+        if (fpr > fprLimit(targetFpr, t.servingNormal())) {
             return new Verdict(false, "shadow_fpr", detail);
         }
         if (servingAnomalous >= 20 && agreement < 0.5) {

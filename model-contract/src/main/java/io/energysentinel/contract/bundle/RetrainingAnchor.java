@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param admitCeiling the highest score of a record the job may keep for retraining: a quantile of the reference
  *     calibration scores below the threshold, so a margin band under the threshold never enters training
  * @param referenceRows rows in the reference training sample
+ * @param canaryRecall the line's first model's recall on its canaries (synthetic anomalies made from the reference),
+ *     carried forward unchanged: every candidate is held to it, so recall cannot erode a tolerance per version
  */
-public record RetrainingAnchor(String directory, Map<String, String> files, double admitCeiling, int referenceRows) {
+public record RetrainingAnchor(String directory, Map<String, String> files, double admitCeiling, int referenceRows, double canaryRecall) {
     /** Folder name the trainer writes the anchor into. */
     public static final String DIRECTORY = "anchor";
 

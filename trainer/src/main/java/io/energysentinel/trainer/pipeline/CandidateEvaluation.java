@@ -13,14 +13,19 @@ import java.util.Map;
  *
  * @param targetFpr the FPR both thresholds aim for
  * @param referenceFpr candidate's FPR on the reference check rows
+ * @param referenceRows how many reference check rows
  * @param freshFpr candidate's FPR on the fresh held-out rows
+ * @param freshRows how many fresh held-out rows
  * @param servingFreshFpr serving model's FPR on the same fresh rows
  * @param canaryRecall candidate's recall per canary kind, plus {@code overall}
  * @param servingCanaryRecall serving model's recall per canary kind, plus {@code overall}
+ * @param baselineCanaryRecall the line's first model's overall canary recall (its anchor's)
  * @param thresholdMove {@code (candidate threshold - serving threshold) / (serving threshold - serving median)}
  */
-public record CandidateEvaluation(double targetFpr, double referenceFpr, double freshFpr, double servingFreshFpr,
-                                  Map<String, Double> canaryRecall, Map<String, Double> servingCanaryRecall, double thresholdMove) {
+public record CandidateEvaluation(double targetFpr, double referenceFpr, int referenceRows, double freshFpr, int freshRows,
+                                  double servingFreshFpr,
+                                  Map<String, Double> canaryRecall, Map<String, Double> servingCanaryRecall, double baselineCanaryRecall,
+                                  double thresholdMove) {
     /** The key of the mean recall over all canary kinds. */
     public static final String OVERALL = "overall";
 
@@ -31,15 +36,9 @@ public record CandidateEvaluation(double targetFpr, double referenceFpr, double 
         double candidateThreshold = candidate.threshold(candidate.manifest().defaultScore()).threshold();
         double servingThreshold = serving.threshold(serving.manifest().defaultScore()).threshold();
         String servingScore = serving.manifest().defaultScore().id();
-        Map<String, float[][]> canaries = EventCanaries.of(reference.train(), seed);
-        Map<String, Double> recall = new LinkedHashMap<>();
-        Map<String, Double> servingRecall = new LinkedHashMap<>();
-        for (Map.Entry<String, float[][]> kind : canaries.entrySet()) {
-            recall.put(kind.getKey(), above(candidate.score(kind.getValue()).column(score), candidateThreshold));
-            servingRecall.put(kind.getKey(), above(serving.score(kind.getValue()).column(servingScore), servingThreshold));
-        }
-        recall.put(OVERALL, recall.values().stream().mapToDouble(Double::doubleValue).average().orElse(0));
-        servingRecall.put(OVERALL, servingRecall.values().stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        long canarySeed = serving.manifest().training().dataFingerprint().hashCode();
+        Map<String, Double> recall = canaryRecall(candidate, reference, canarySeed);
+        Map<String, Double> servingRecall = canaryRecall(serving, reference, canarySeed);
         float[] servingCalibration = serving.score(reference.calibration()).column(servingScore);
         double[] values = new double[servingCalibration.length];
         for (int i = 0; i < values.length; i++) {
@@ -47,10 +46,22 @@ public record CandidateEvaluation(double targetFpr, double referenceFpr, double 
         }
         double margin = Math.max(1e-9, servingThreshold - ThresholdCalibrator.quantile(values, 0.5));
         return new CandidateEvaluation(candidate.threshold(candidate.manifest().defaultScore()).targetFpr(),
-                above(candidate.score(reference.check()).column(score), candidateThreshold),
-                above(candidate.score(freshCheck).column(score), candidateThreshold),
+                above(candidate.score(reference.check()).column(score), candidateThreshold), reference.check().length,
+                above(candidate.score(freshCheck).column(score), candidateThreshold), freshCheck.length,
                 above(serving.score(freshCheck).column(servingScore), servingThreshold),
-                recall, servingRecall, (candidateThreshold - servingThreshold) / margin);
+                recall, servingRecall, serving.manifest().anchor().canaryRecall(), (candidateThreshold - servingThreshold) / margin);
+    }
+
+    /** Recall of {@code bundle} at its threshold on the canaries of {@code reference}, per kind and {@link #OVERALL}. */
+    public static Map<String, Double> canaryRecall(ModelBundle bundle, EventAnchor.Reference reference, long seed) {
+        String score = bundle.manifest().defaultScore().id();
+        double threshold = bundle.threshold(bundle.manifest().defaultScore()).threshold();
+        Map<String, Double> recall = new LinkedHashMap<>();
+        for (Map.Entry<String, float[][]> kind : EventCanaries.of(reference.train(), seed).entrySet()) {
+            recall.put(kind.getKey(), above(bundle.score(kind.getValue()).column(score), threshold));
+        }
+        recall.put(OVERALL, recall.values().stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        return recall;
     }
 
     private static double above(float[] scores, double threshold) {

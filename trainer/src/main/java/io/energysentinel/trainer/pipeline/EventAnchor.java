@@ -42,7 +42,7 @@ public final class EventAnchor {
     public record Loaded(TrainedModel model, Reference reference, RetrainingAnchor anchor) {}
 
     /** Writes {@code model} and {@code reference} into {@code bundleDir/anchor}; returns the manifest entry. */
-    public static RetrainingAnchor write(Path bundleDir, TrainedModel model, Reference reference, double admitCeiling) {
+    public static RetrainingAnchor write(Path bundleDir, TrainedModel model, Reference reference, double admitCeiling, double canaryRecall) {
         Path dir = bundleDir.resolve(RetrainingAnchor.DIRECTORY);
         try {
             Files.createDirectories(dir);
@@ -54,7 +54,7 @@ public final class EventAnchor {
                     files.put(dir.relativize(file).toString().replace('\\', '/'), BundleLoader.sha256(file, bundleDir));
                 }
             }
-            return new RetrainingAnchor(RetrainingAnchor.DIRECTORY, files, admitCeiling, reference.train().length);
+            return new RetrainingAnchor(RetrainingAnchor.DIRECTORY, files, admitCeiling, reference.train().length, canaryRecall);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the retraining anchor in " + dir, e);
         }

@@ -70,7 +70,13 @@ public final class EventFineTuning {
         }
         NetworkSpec full = anchor.model().spec();
         TrainedModel inner = warmStart(anchor.model(), full, manager, seed);
-        EventTraining.Result result = EventTraining.fit(full, inner, rows, anchor.reference(), config, outDir, manager, false);
+        // The threshold is the quantile of all the reference's held-out rows (no serving model filtered them; twice the rows,
+        // half the variance); the FPR reached is measured on the fresh held-out slice, today's traffic.
+        float[][] calibration = Arrays.copyOf(anchor.reference().calibration(),
+                anchor.reference().calibration().length + anchor.reference().check().length);
+        System.arraycopy(anchor.reference().check(), 0, calibration, anchor.reference().calibration().length, anchor.reference().check().length);
+        EventTraining.Result result = EventTraining.fit(full, inner, rows, anchor.reference(), calibration, freshCheck,
+                anchor.anchor().canaryRecall(), config, outDir, manager, false);
         return new FineTuned(result, config, freshCheck, freshTrain.length);
     }
 

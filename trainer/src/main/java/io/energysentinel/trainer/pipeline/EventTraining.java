@@ -49,7 +49,7 @@ public final class EventTraining {
     /** What the run produced. */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
                          TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken,
-                         EventAnchor.Reference reference) {}
+                         EventAnchor.Reference reference, Double canaryBaseline) {}
 
     /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
     static final int LARGE_TABLE = 1000;
@@ -97,7 +97,7 @@ public final class EventTraining {
         TrainedModel inner = EnergyNets.initialise(ModelKind.MLP_EBM, innerSpec(full), manager, config.seed());
         EventAnchor.Reference reference = new EventAnchor.Reference(featureNames, referenceSample(rows, config.seed()),
                 pick(allRows, splits.validation()), pick(allRows, splits.test()));
-        return fit(full, inner, rows, reference, config, outDir, manager, progressBar);
+        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, outDir, manager, progressBar);
     }
 
     /** Layers applied once to the data instead of inside PCD: standardisation and the clamp of z-scores. */
@@ -112,10 +112,11 @@ public final class EventTraining {
     /**
      * Trains {@code inner} (fresh, or warm-started from a serving model) by PCD on {@code rows} in the standardised,
      * clamped coordinates of {@code full}, then composes the whole model and saves it under {@code outDir/model}.
-     * The reference's calibration and check rows become the result's held-out sets.
+     * The threshold will be calibrated on {@code calibration} and checked on {@code check}; {@code canaryBaseline} is the
+     * line's first canary recall, carried forward ({@code null} for a line's first model, which measures its own).
      */
-    static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, TrainingConfig config,
-                      Path outDir, NDManager manager, boolean progressBar) {
+    static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
+                      float[][] check, Double canaryBaseline, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
         List<String> featureNames = reference.featureNames();
         long start = System.nanoTime();
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);
@@ -161,8 +162,7 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data, reference.calibration(), reference.check(), steps,
-                reference);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, reference, canaryBaseline);
     }
 
     /** At most {@link EventAnchor#MAX_REFERENCE_ROWS} of {@code rows}, uniformly. */
@@ -215,15 +215,20 @@ public final class EventTraining {
                         config.seed(), result.stepsTaken(), config.asMap()).withCommand(command),
                 result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
         double ceiling;
+        double canaryRecall;
         try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
-            float[] energies = bundle.score(result.calibration()).column(written.defaultScore().id());
+            String score = written.defaultScore().id();
+            float[] energies = bundle.score(result.calibration()).column(score);
             double[] values = new double[energies.length];
             for (int i = 0; i < values.length; i++) {
                 values[i] = energies[i];
             }
             ceiling = ThresholdCalibrator.quantile(values, Math.max(0.5, 1 - ADMIT_MARGIN * targetFpr));
+            canaryRecall = result.canaryBaseline() != null ? result.canaryBaseline()
+                    : CandidateEvaluation.canaryRecall(bundle, result.reference(), result.standardised().fingerprint().hashCode())
+                            .get(CandidateEvaluation.OVERALL);
         }
-        BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling));
+        BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling, canaryRecall));
         try {
             Json.mapper().writeValue(dir.resolve(BundleManifest.FILE_NAME).toFile(), anchored);
         } catch (java.io.IOException e) {
