@@ -176,7 +176,7 @@ public final class ScoringJob {
     private DataStream<ModelEvent> retraining(SingleOutputStreamOperator<ScoredRecord> scored) {
         DataStream<RetrainRequest> requests = scored.getSideOutput(MicroBatchScorer.NORMAL_SAMPLES)
                 .keyBy(NormalSample::source)
-                .process(new CleanSamples(config.retrainPolicy().quarantineRecords())).uid(CLEAN_SAMPLES_UID).name(CLEAN_SAMPLES_UID)
+                .process(new CleanSamples(config.retrainPolicy().quarantineRecords(), config.retrainPolicy().driftTolerance())).uid(CLEAN_SAMPLES_UID).name(CLEAN_SAMPLES_UID)
                 .keyBy(NormalSample::modelId)
                 .process(new NormalReservoir(config.retrainInterval().toMillis(), config.retrainReservoir(), config.retrainMinRows()))
                 .uid(RESERVOIR_UID).name(RESERVOIR_UID);

@@ -225,6 +225,7 @@ public record ScoringJobConfig(
         @Option(names = "--fast-alerts-topic", defaultValue = "") String fastAlertsTopic;
         @Option(names = "--retrain-timeout", defaultValue = "PT10M") Duration retrainTimeout;
         @Option(names = "--quarantine-records", defaultValue = "30") int quarantineRecords;
+        @Option(names = "--drift-tolerance", defaultValue = "0.5") double driftTolerance;
         @Option(names = "--shadow-records", defaultValue = "5000") int shadowRecords;
         @Option(names = "--gate-fpr-tolerance", defaultValue = "0.005") double gateFprTolerance;
         @Option(names = "--gate-recall-tolerance", defaultValue = "0.05") double gateRecallTolerance;
@@ -241,7 +242,7 @@ public record ScoringJobConfig(
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
                     retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
-                    startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout, new RetrainPolicy(quarantineRecords, shadowRecords,
+                    startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout, new RetrainPolicy(quarantineRecords, driftTolerance, shadowRecords,
                             gateFprTolerance, gateRecallTolerance, gateMaxThresholdMove, revertFactor, revertWindowRecords, revertWindows,
                             revertWatchWindows));
         }

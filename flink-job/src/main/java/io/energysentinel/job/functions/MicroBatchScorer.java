@@ -161,7 +161,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             anomalousCount += anomalous ? 1 : 0;
             if (retraining) {
                 ctx.output(NORMAL_SAMPLES, new NormalSample(model.modelId(), model.uri(), in.source(), featureNames, s.vector(), s.value(),
-                        model.threshold(), model.admitCeiling(), candidate != null));
+                        model.threshold(), model.admitCeiling(), model.referenceMedian(), candidate != null));
             }
             metrics.score(in.source(), model.score().id(), version, s.value());
             metrics.lag(in.kind(), in.eventTime());

@@ -66,6 +66,12 @@ public record ServedModel(ModelBundle bundle, String uri, ScoreName score, doubl
         return anchor != null && score == bundle.manifest().defaultScore() ? Math.min(anchor.admitCeiling(), threshold) : threshold;
     }
 
+    /** The median score of the anchor's reference rows, or NaN without an anchor. */
+    public double referenceMedian() {
+        var anchor = bundle.manifest().anchor();
+        return anchor != null && score == bundle.manifest().defaultScore() ? anchor.referenceMedian() : Double.NaN;
+    }
+
     /** The update that announces this model. */
     public io.energysentinel.contract.records.ModelUpdate asUpdate() {
         return new io.energysentinel.contract.records.ModelUpdate(modelId(), modelVersion(), uri, bundle.manifest().onnx().sha256());

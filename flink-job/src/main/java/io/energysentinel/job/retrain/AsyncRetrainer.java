@@ -139,7 +139,8 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
             }
             RetrainPolicy.Verdict verdict = config.retrainPolicy().beforeShadow(evaluation);
             String detail = "fine-tuned from " + servingBundle.manifest().modelVersion() + " on " + tuned.freshUsed() + " fresh + "
-                    + tuned.result().reference().train().length + " reference rows in " + (System.nanoTime() - start) / 1_000_000 + " ms; "
+                    + tuned.result().reference().train().length + " reference rows (" + tuned.vettedOut()
+                    + " fresh rows kept out by the line's first model) in " + (System.nanoTime() - start) / 1_000_000 + " ms; "
                     + verdict.detail();
             LOG.info("retrained {} -> {}: {} ({})", request.modelId(), version, verdict.rule(), detail);
             ModelEvent event = new ModelEvent(request.modelId(), version, candidate.uri(),

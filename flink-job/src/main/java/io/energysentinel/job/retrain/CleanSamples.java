@@ -19,11 +19,16 @@ public final class CleanSamples extends KeyedProcessFunction<String, NormalSampl
     static final String QUARANTINE = "quarantine";
 
     private final int guard;
+    private final double driftTolerance;
     private transient ValueState<SampleQuarantine> quarantine;
 
-    /** A filter holding each sample until {@code guard} records of its source have followed it without an alert. */
-    public CleanSamples(int guard) {
+    /**
+     * A filter holding each sample until {@code guard} records of its source have followed it without an alert, and
+     * keeping none of a source whose scores have risen {@code driftTolerance} above its own baseline.
+     */
+    public CleanSamples(int guard, double driftTolerance) {
         this.guard = guard;
+        this.driftTolerance = driftTolerance;
     }
 
     @Override
@@ -36,11 +41,11 @@ public final class CleanSamples extends KeyedProcessFunction<String, NormalSampl
     @Override
     public void processElement(NormalSample sample, Context ctx, Collector<NormalSample> out) throws Exception {
         SampleQuarantine state = quarantine.value() == null ? SampleQuarantine.EMPTY : quarantine.value();
-        SampleQuarantine.Step step = state.offer(sample, guard);
+        SampleQuarantine.Step step = state.offer(sample, guard, driftTolerance);
         quarantine.update(step.next());
         for (float[] values : step.released()) {
             out.collect(new NormalSample(sample.modelId(), sample.servingUri(), sample.source(), sample.featureNames(), values,
-                    Double.NaN, sample.threshold(), sample.admitCeiling(), sample.shadowing()));
+                    Double.NaN, sample.threshold(), sample.admitCeiling(), sample.referenceMedian(), sample.shadowing()));
         }
     }
 }

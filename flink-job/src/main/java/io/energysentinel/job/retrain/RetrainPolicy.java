@@ -10,6 +10,8 @@ import java.util.Locale;
  *
  * @param quarantineRecords records of a source that must follow a sample, none alerting, before it may train a model;
  *     the same number after an alerting record are never kept (the edges of an episode)
+ * @param driftTolerance how far (in units of the serving model's median-to-threshold margin) a source's recent scores may
+ *     rise above its own baseline before none of its records train a model: a slow drift stays an anomaly
  * @param shadowRecords records a candidate scores beside the serving model before the gate decides
  * @param fprTolerance how far above the target FPR a candidate's measured FPR may lie (absolute, e.g. 0.01)
  * @param recallTolerance how far below the serving model's canary recall a candidate's may lie (absolute)
@@ -20,7 +22,7 @@ import java.util.Locale;
  *     revert a promotion
  * @param watchWindows windows after a promotion during which it can be reverted
  */
-public record RetrainPolicy(int quarantineRecords, int shadowRecords, double fprTolerance, double recallTolerance,
+public record RetrainPolicy(int quarantineRecords, double driftTolerance, int shadowRecords, double fprTolerance, double recallTolerance,
                             double maxThresholdMove, double revertFactor, int revertWindowRecords, int revertWindows,
                             int watchWindows) implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,6 +33,9 @@ public record RetrainPolicy(int quarantineRecords, int shadowRecords, double fpr
         if (quarantineRecords < 0 || shadowRecords < 1 || revertWindowRecords < 1 || revertWindows < 1 || watchWindows < revertWindows) {
             throw new IllegalArgumentException("need quarantine-records >= 0, shadow-records >= 1, revert-window-records >= 1,"
                     + " 1 <= revert-windows <= revert-watch-windows");
+        }
+        if (!(driftTolerance > 0)) {
+            throw new IllegalArgumentException("need drift-tolerance > 0");
         }
         if (!(fprTolerance >= 0) || !(recallTolerance >= 0) || !(maxThresholdMove > 0) || !(revertFactor > 1)) {
             throw new IllegalArgumentException("need gate-fpr-tolerance >= 0, gate-recall-tolerance >= 0, gate-max-threshold-move > 0,"

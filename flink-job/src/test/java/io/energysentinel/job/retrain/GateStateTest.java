@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The promotion gate: shadow verdicts, promotion, and the automatic revert of a promotion out of band. */
 class GateStateTest {
-    private static final RetrainPolicy POLICY = new RetrainPolicy(30, 1000, 0.01, 0.05, 1.0, 3.0, 1000, 2, 10);
+    private static final RetrainPolicy POLICY = new RetrainPolicy(30, 0.5, 1000, 0.01, 0.05, 1.0, 3.0, 1000, 2, 10);
     private static final ModelUpdate V1 = new ModelUpdate("m", "v1", "file:///models/v1", "a".repeat(64));
     private static final ModelUpdate V2 = new ModelUpdate("m", "v2", "file:///models/v2", "b".repeat(64), false, UpdateStage.SHADOW);
 
@@ -63,7 +63,7 @@ class GateStateTest {
     @Test
     void aPromotedModelWhoseAlertsCollapseToNoneIsRevertedButOneInBandIsKept() {
         ModelUpdate v2 = V2.at(UpdateStage.SERVE);
-        RetrainPolicy wide = new RetrainPolicy(30, 1000, 0.01, 0.05, 1.0, 3.0, 2000, 2, 10);
+        RetrainPolicy wide = new RetrainPolicy(30, 0.5, 1000, 0.01, 0.05, 1.0, 3.0, 2000, 2, 10);
         GateState.Step collapse = promoted().step(live(v2, 2000, 0), wide, 1);
         collapse = collapse.next().step(live(v2, 2000, 0), wide, 2);
         assertThat(collapse.verdict().reason()).isEqualTo("alert_collapse");

@@ -50,7 +50,7 @@ class NormalReservoirTest {
                 harness.processElement(sample("m", i), 0);
             }
             for (int i = 0; i < 25; i++) {
-                harness.processElement(new NormalSample("m", "file:///b", "s", List.of("cpu", "latency", "errors"), new float[] {i, i, i}, 0, 1, 1, false), 0);
+                harness.processElement(new NormalSample("m", "file:///b", "s", List.of("cpu", "latency", "errors"), new float[] {i, i, i}, 0, 1, 1, 0, false), 0);
             }
             harness.setProcessingTime(INTERVAL);
             assertThat(harness.extractOutputValues()).singleElement().satisfies(r -> {
@@ -95,6 +95,6 @@ class NormalReservoirTest {
     }
 
     private static NormalSample sample(String model, int i) {
-        return new NormalSample(model, "file:///b", "s", FEATURES, new float[] {i, 2 * i}, 0, 1, 1, false);
+        return new NormalSample(model, "file:///b", "s", FEATURES, new float[] {i, 2 * i}, 0, 1, 1, 0, false);
     }
 }

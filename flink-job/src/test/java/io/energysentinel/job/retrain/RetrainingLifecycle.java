@@ -38,14 +38,17 @@ final class RetrainingLifecycle {
     private static final long START = 1_767_225_600_000L;
     private static final long STEP_MS = 300_000;
 
-    enum Strategy { ANCHORED, LEGACY }
+    /** How intervals end: the job's retraining, the one it replaced, or none (the first model serves throughout). */
+    enum Strategy { ANCHORED, LEGACY, NONE }
 
     /** What one interval ended with. */
-    record IntervalResult(int interval, String servingVersion, double driftAlertRate, double freshFpr, String verdict) {
+    record IntervalResult(int interval, String servingVersion, double driftAlertRate, double firstModelDriftAlertRate, double freshFpr,
+                          String verdict) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "interval %d: serving %s, drifting source's last 50 alerted %.0f%%, FPR on fresh normal %.2f%% | %s",
-                    interval, servingVersion, 100 * driftAlertRate, 100 * freshFpr, verdict);
+            return String.format(Locale.ROOT, "interval %d: serving %s, drifting source's last 50 alerted %.0f%% (first model: %.0f%%),"
+                    + " FPR on fresh normal %.2f%% | %s", interval, servingVersion, 100 * driftAlertRate, 100 * firstModelDriftAlertRate,
+                    100 * freshFpr, verdict);
         }
     }
 
@@ -72,33 +75,36 @@ final class RetrainingLifecycle {
     /** Trains v0 on the first interval's worth of normal traffic, then runs {@code intervals} retraining intervals. */
     List<IntervalResult> run(int intervals) {
         // v0 is trained on four intervals' worth of traffic (8,000 rows: 800 calibrate its threshold, 800 check it).
-        List<List<Event>> stream = stream(intervals + 4);
+        List<List<Event>> stream = stream(intervals + 5);
+        // Fresh normal data: the same hosts after the last interval, no drift (the FPR a user of this line would see).
+        float[][] fresh = rows(stream(intervals + 5, false).get(intervals + 4));
         List<Event> base = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             base.addAll(stream.remove(0));
         }
         base.addAll(stream.get(0));
-        float[][] fresh = rows(new SyntheticEventStream(SOURCES, 0, STEP_MS, START, seed + 999).generate(600).stream()
-                .map(LabelledEvent::event).toList());
         Path serving = baseModel(rows(base));
+        Path first = serving;
         List<IntervalResult> results = new ArrayList<>();
         Path candidate = null;
         GateState gate = GateState.EMPTY;
+        // Per-source quarantine state lives across intervals, as the job's keyed state does.
+        Map<String, SampleQuarantine> quarantine = new HashMap<>();
         for (int k = 1; k <= intervals; k++) {
             List<Event> traffic = stream.get(k);
-            Map<String, SampleQuarantine> quarantine = new HashMap<>();
             List<float[]> kept = new ArrayList<>();
             List<Boolean> driftAlerts = new ArrayList<>();
             String verdict = "";
             try (ModelBundle model = BundleLoader.load(serving, options)) {
                 double threshold = threshold(model);
-                double ceiling = strategy == Strategy.LEGACY ? threshold : model.manifest().anchor().admitCeiling();
+                double ceiling = model.manifest().anchor() == null ? threshold : model.manifest().anchor().admitCeiling();
                 float[][] x = rows(traffic);
                 float[] scores = model.score(x).column(model.manifest().defaultScore().id());
                 for (int i = 0; i < traffic.size(); i++) {
                     Event e = traffic.get(i);
                     NormalSample sample = new NormalSample("events-mlp", serving.toUri().toString(), e.source(), SyntheticEventStream.FEATURES,
-                            x[i], scores[i], threshold, Math.min(ceiling, threshold), false);
+                            x[i], scores[i], threshold, Math.min(ceiling, threshold),
+                            model.manifest().anchor() == null ? Double.NaN : model.manifest().anchor().referenceMedian(), false);
                     if (e.source().equals(DRIFTING)) {
                         driftAlerts.add(sample.anomalous());
                     }
@@ -108,7 +114,7 @@ final class RetrainingLifecycle {
                         }
                     } else {
                         SampleQuarantine.Step step = quarantine.getOrDefault(e.source(), SampleQuarantine.EMPTY)
-                                .offer(sample, config.retrainPolicy().quarantineRecords());
+                                .offer(sample, config.retrainPolicy().quarantineRecords(), config.retrainPolicy().driftTolerance());
                         quarantine.put(e.source(), step.next());
                         kept.addAll(step.released());
                     }
@@ -149,10 +155,14 @@ final class RetrainingLifecycle {
                 }
                 int n = driftAlerts.size();
                 double driftRate = driftAlerts.subList(n - 50, n).stream().filter(b -> b).count() / 50.0;
-                results.add(new IntervalResult(k, model.manifest().modelVersion(), driftRate, fpr(model, fresh), verdict));
+                results.add(new IntervalResult(k, model.manifest().modelVersion(), driftRate, lastDriftAlerted(first, traffic), fpr(model, fresh),
+                        verdict));
             }
             // The interval ends: retrain on what was kept.
             float[][] sample = kept.toArray(new float[0][]);
+            if (strategy == Strategy.NONE) {
+                continue;
+            }
             if (strategy == Strategy.LEGACY) {
                 serving = legacyRetrain(sample, k);
                 results.set(results.size() - 1, withVerdict(results.get(results.size() - 1), "retrained from scratch on " + sample.length
@@ -160,7 +170,6 @@ final class RetrainingLifecycle {
             } else {
                 RetrainOutcome outcome = new AsyncRetrainer(config).retrain(new RetrainRequest("events-mlp", serving.toUri().toString(),
                         SyntheticEventStream.FEATURES, sample, seed * 100 + k));
-                System.out.println("  verdict " + outcome.verdict().reason() + ": " + outcome.verdict().detail());
                 String v = outcome.verdict().outcome() + (outcome.verdict().reason() == null ? "" : " " + outcome.verdict().reason());
                 results.set(results.size() - 1, withVerdict(results.get(results.size() - 1), (results.get(results.size() - 1).verdict()
                         + " | " + sample.length + " clean rows -> " + v).replaceFirst("^ \\| ", "")));
@@ -168,17 +177,35 @@ final class RetrainingLifecycle {
             }
         }
         try (ModelBundle last = BundleLoader.load(serving, options)) {
-            results.add(new IntervalResult(intervals + 1, last.manifest().modelVersion(), Double.NaN, fpr(last, fresh), "final"));
+            results.add(new IntervalResult(intervals + 1, last.manifest().modelVersion(), Double.NaN, Double.NaN, fpr(last, fresh), "final"));
         }
         return results;
     }
 
     private static IntervalResult withVerdict(IntervalResult r, String verdict) {
-        return new IntervalResult(r.interval(), r.servingVersion(), r.driftAlertRate(), r.freshFpr(), verdict);
+        return new IntervalResult(r.interval(), r.servingVersion(), r.driftAlertRate(), r.firstModelDriftAlertRate(), r.freshFpr(), verdict);
+    }
+
+    /** Share of the drifting source's last 50 events of {@code traffic} that the model in {@code bundle} alerts on. */
+    private double lastDriftAlerted(Path bundle, List<Event> traffic) {
+        List<Event> drifting = traffic.stream().filter(e -> e.source().equals(DRIFTING)).toList();
+        try (ModelBundle b = BundleLoader.load(bundle, options)) {
+            float[] s = b.score(rows(drifting.subList(drifting.size() - 50, drifting.size()))).column(b.manifest().defaultScore().id());
+            double t = threshold(b);
+            int n = 0;
+            for (float v : s) {
+                n += v > t ? 1 : 0;
+            }
+            return n / 50.0;
+        }
     }
 
     /** The stream cut into intervals; from interval 1 on the drifting source's latency grows steadily. */
     private List<List<Event>> stream(int intervals) {
+        return stream(intervals, true);
+    }
+
+    private List<List<Event>> stream(int intervals, boolean withDrift) {
         List<LabelledEvent> all = new SyntheticEventStream(SOURCES, 0, STEP_MS, START, seed).generate(PER_INTERVAL * intervals);
         List<List<Event>> out = new ArrayList<>();
         int drifted = 0;
@@ -186,7 +213,7 @@ final class RetrainingLifecycle {
             List<Event> slice = new ArrayList<>();
             for (LabelledEvent le : all.subList(k * PER_INTERVAL * SOURCES, (k + 1) * PER_INTERVAL * SOURCES)) {
                 Event e = le.event();
-                if (k > 3 && driftPerEvent > 0 && e.source().equals(DRIFTING)) {
+                if (withDrift && k > 3 && driftPerEvent > 0 && e.source().equals(DRIFTING)) {
                     drifted++;
                     Map<String, Double> f = new java.util.LinkedHashMap<>(e.features());
                     String metric = SyntheticEventStream.FEATURES.get(DRIFT_METRIC);

@@ -38,14 +38,29 @@ public final class EventAnchor {
      */
     public record Reference(List<String> featureNames, float[][] train, float[][] calibration, float[][] check) {}
 
-    /** A read anchor: the weights to fine-tune from and the reference sample. */
-    public record Loaded(TrainedModel model, Reference reference, RetrainingAnchor anchor) {}
+    /**
+     * A read anchor: the weights to fine-tune from, the reference sample, and the line's first model.
+     *
+     * @param firstModel the line's first model's graph (verified), to vet fresh rows with
+     */
+    public record Loaded(TrainedModel model, Reference reference, RetrainingAnchor anchor, Path firstModel) {}
+
+    /**
+     * The line's first model, carried into every later anchor unchanged.
+     *
+     * @param onnx its graph
+     * @param admitCeiling its admission ceiling
+     * @param canaryRecall its overall canary recall
+     */
+    public record FirstModel(Path onnx, double admitCeiling, double canaryRecall) {}
 
     /** Writes {@code model} and {@code reference} into {@code bundleDir/anchor}; returns the manifest entry. */
-    public static RetrainingAnchor write(Path bundleDir, TrainedModel model, Reference reference, double admitCeiling, double canaryRecall) {
+    public static RetrainingAnchor write(Path bundleDir, TrainedModel model, Reference reference, double admitCeiling, double referenceMedian,
+                                         FirstModel first) {
         Path dir = bundleDir.resolve(RetrainingAnchor.DIRECTORY);
         try {
             Files.createDirectories(dir);
+            Files.copy(first.onnx(), dir.resolve(RetrainingAnchor.FIRST_MODEL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             TrainedModels.save(model, dir.resolve(MODEL));
             Json.compact().writeValue(dir.resolve(REFERENCE).toFile(), reference);
             Map<String, String> files = new TreeMap<>();
@@ -54,7 +69,8 @@ public final class EventAnchor {
                     files.put(dir.relativize(file).toString().replace('\\', '/'), BundleLoader.sha256(file, bundleDir));
                 }
             }
-            return new RetrainingAnchor(RetrainingAnchor.DIRECTORY, files, admitCeiling, reference.train().length, canaryRecall);
+            return new RetrainingAnchor(RetrainingAnchor.DIRECTORY, files, admitCeiling, referenceMedian, reference.train().length,
+                    first.admitCeiling(), first.canaryRecall());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the retraining anchor in " + dir, e);
         }
@@ -96,7 +112,10 @@ public final class EventAnchor {
                 throw new IllegalArgumentException("anchor reference has features " + reference.featureNames() + ", the bundle "
                         + manifest.input().featureNames());
             }
-            return new Loaded(TrainedModels.load(dir.resolve(MODEL), manager), reference, anchor);
+            if (!anchor.files().containsKey(RetrainingAnchor.FIRST_MODEL)) {
+                throw new IllegalArgumentException("anchor lists no " + RetrainingAnchor.FIRST_MODEL);
+            }
+            return new Loaded(TrainedModels.load(dir.resolve(MODEL), manager), reference, anchor, dir.resolve(RetrainingAnchor.FIRST_MODEL));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the anchor reference of " + bundleDir + ": " + e.getMessage(), e);
         }

@@ -19,13 +19,18 @@ import java.util.List;
  * Fine-tunes a serving event model on fresh normal rows, anchored to what its line was first trained on.
  *
  * <p>Starts from the serving bundle's weights (its {@link EventAnchor}), keeps its standardisation, and trains by PCD
- * on the fresh rows together with the anchor's reference training rows, fresh rows never more than half: a drift
+ * on the fresh rows together with the anchor's reference training rows, fresh rows never more than a third: a drift
  * that crept into the fresh data can pull the model only part of the way, and never away from the reference. The
  * held-out sets stay the reference's, which no serving model filtered, so the threshold calibrated on them means the
  * same false-positive rate in every version. A fifth of the fresh rows is held out too, for the candidate's check on
  * current traffic. Settings come from the serving bundle's provenance; only the step budget and seed are the job's.
  */
 public final class EventFineTuning {
+    /**
+     * Largest share of fresh rows in a fine-tuning's training set; the rest is the reference. A third: whatever crept into
+     * the fresh data moves the model a third of the way at most, each version starting from the reference again.
+     */
+    static final double MAX_FRESH_SHARE = 1.0 / 3;
     /** Share of the fresh rows held out to check the candidate's false-positive rate on current traffic. */
     static final double FRESH_HELD_OUT = 0.2;
 
@@ -38,8 +43,9 @@ public final class EventFineTuning {
      * @param config the settings used (the serving bundle's, with the job's budget and seed)
      * @param freshCheck fresh rows held out from training
      * @param freshUsed fresh rows trained on
+     * @param vettedOut fresh rows the line's first model kept out
      */
-    public record FineTuned(EventTraining.Result result, TrainingConfig config, float[][] freshCheck, int freshUsed) {}
+    public record FineTuned(EventTraining.Result result, TrainingConfig config, float[][] freshCheck, int freshUsed, int vettedOut) {}
 
     /**
      * Fine-tunes the model of the bundle in {@code servingBundle} on {@code fresh} rows.
@@ -55,12 +61,16 @@ public final class EventFineTuning {
         EventAnchor.Loaded anchor = EventAnchor.read(servingBundle, manager);
         TrainingConfig config = TrainingConfig.fromMap(manifest.training().config(), EventTraining.defaults())
                 .withBudget(steps, java.time.Duration.ZERO).withSeed(seed);
+        int offered = fresh.length;
+        fresh = vetted(fresh, anchor, manifest);
+        int vettedOut = offered - fresh.length;
         Splits split = Splits.of(fresh.length, 0, FRESH_HELD_OUT, seed);
         float[][] freshTrain = EventTraining.pick(fresh, split.train());
         float[][] freshCheck = EventTraining.pick(fresh, split.test());
         float[][] reference = anchor.reference().train();
-        if (freshTrain.length > reference.length) {
-            freshTrain = EventTraining.pick(freshTrain, Arrays.copyOf(Splits.permutation(freshTrain.length, seed), reference.length));
+        int most = (int) (reference.length * MAX_FRESH_SHARE / (1 - MAX_FRESH_SHARE));
+        if (freshTrain.length > most) {
+            freshTrain = EventTraining.pick(freshTrain, Arrays.copyOf(Splits.permutation(freshTrain.length, seed), most));
         }
         float[][] rows = Arrays.copyOf(reference, reference.length + freshTrain.length);
         System.arraycopy(freshTrain, 0, rows, reference.length, freshTrain.length);
@@ -76,8 +86,27 @@ public final class EventFineTuning {
                 anchor.reference().calibration().length + anchor.reference().check().length);
         System.arraycopy(anchor.reference().check(), 0, calibration, anchor.reference().calibration().length, anchor.reference().check().length);
         EventTraining.Result result = EventTraining.fit(full, inner, rows, anchor.reference(), calibration, freshCheck,
-                anchor.anchor().canaryRecall(), config, outDir, manager, false);
-        return new FineTuned(result, config, freshCheck, freshTrain.length);
+                new EventAnchor.FirstModel(anchor.firstModel(), anchor.anchor().firstCeiling(), anchor.anchor().canaryRecall()), config,
+                outDir, manager, false);
+        return new FineTuned(result, config, freshCheck, freshTrain.length, vettedOut);
+    }
+
+    /**
+     * The fresh rows the line's first model scores at or under its admission ceiling: a later version may have come to
+     * accept a slow drift a little at a time, the first model has not, so nothing it would keep out is ever learned.
+     */
+    private static float[][] vetted(float[][] fresh, EventAnchor.Loaded anchor, BundleManifest manifest) {
+        try (io.energysentinel.contract.scoring.OnnxScorer first = io.energysentinel.contract.scoring.OnnxScorer.open(anchor.firstModel(),
+                manifest.input().shape(), io.energysentinel.contract.scoring.ScorerOptions.cpu())) {
+            float[] energy = first.score(fresh).column(io.energysentinel.contract.ScoreName.ENERGY.id());
+            java.util.List<float[]> kept = new java.util.ArrayList<>(fresh.length);
+            for (int i = 0; i < fresh.length; i++) {
+                if (energy[i] <= anchor.anchor().firstCeiling()) {
+                    kept.add(fresh[i]);
+                }
+            }
+            return kept.toArray(new float[0][]);
+        }
     }
 
     /** The trainable layers of {@code serving}, as a model of their own holding copies of its weights. */

@@ -16,6 +16,7 @@ import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.trainer.data.JsonLinesEventReader;
 import io.energysentinel.trainer.export.BundleRequest;
 import io.energysentinel.trainer.export.BundleWriter;
+import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.LayerSpec;
@@ -49,7 +50,7 @@ public final class EventTraining {
     /** What the run produced. */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
                          TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken,
-                         EventAnchor.Reference reference, Double canaryBaseline) {}
+                         EventAnchor.Reference reference, EventAnchor.FirstModel firstModel) {}
 
     /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
     static final int LARGE_TABLE = 1000;
@@ -97,7 +98,8 @@ public final class EventTraining {
         TrainedModel inner = EnergyNets.initialise(ModelKind.MLP_EBM, innerSpec(full), manager, config.seed());
         EventAnchor.Reference reference = new EventAnchor.Reference(featureNames, referenceSample(rows, config.seed()),
                 pick(allRows, splits.validation()), pick(allRows, splits.test()));
-        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, outDir, manager, progressBar);
+        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, outDir, manager,
+                progressBar);
     }
 
     /** Layers applied once to the data instead of inside PCD: standardisation and the clamp of z-scores. */
@@ -112,11 +114,11 @@ public final class EventTraining {
     /**
      * Trains {@code inner} (fresh, or warm-started from a serving model) by PCD on {@code rows} in the standardised,
      * clamped coordinates of {@code full}, then composes the whole model and saves it under {@code outDir/model}.
-     * The threshold will be calibrated on {@code calibration} and checked on {@code check}; {@code canaryBaseline} is the
-     * line's first canary recall, carried forward ({@code null} for a line's first model, which measures its own).
+     * The threshold will be calibrated on {@code calibration} and checked on {@code check}; {@code firstModel} is the
+     * line's first model, carried forward ({@code null} for a line's first model, which becomes its own).
      */
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
-                      float[][] check, Double canaryBaseline, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
+                      float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
         List<String> featureNames = reference.featureNames();
         long start = System.nanoTime();
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);
@@ -162,7 +164,7 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, reference, canaryBaseline);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, reference, firstModel);
     }
 
     /** At most {@link EventAnchor#MAX_REFERENCE_ROWS} of {@code rows}, uniformly. */
@@ -216,6 +218,7 @@ public final class EventTraining {
                 result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
         double ceiling;
         double canaryRecall;
+        double[] medianSource;
         try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
             String score = written.defaultScore().id();
             float[] energies = bundle.score(result.calibration()).column(score);
@@ -224,11 +227,16 @@ public final class EventTraining {
                 values[i] = energies[i];
             }
             ceiling = ThresholdCalibrator.quantile(values, Math.max(0.5, 1 - ADMIT_MARGIN * targetFpr));
-            canaryRecall = result.canaryBaseline() != null ? result.canaryBaseline()
-                    : CandidateEvaluation.canaryRecall(bundle, result.reference(), result.standardised().fingerprint().hashCode())
+            medianSource = values;
+            canaryRecall = result.firstModel() != null ? result.firstModel().canaryRecall()
+                    : CandidateEvaluation.canaryRecall(bundle, result.reference(), written.training().dataFingerprint().hashCode())
                             .get(CandidateEvaluation.OVERALL);
         }
-        BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling, canaryRecall));
+        EventAnchor.FirstModel first = result.firstModel() != null ? result.firstModel()
+                : new EventAnchor.FirstModel(dir.resolve(BundleWriter.ONNX_FILE), ThresholdCalibrator.quantile(values(result, written, dir), VET_QUANTILE),
+                        canaryRecall);
+        BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling,
+                ThresholdCalibrator.quantile(medianSource, 0.5), first));
         try {
             Json.mapper().writeValue(dir.resolve(BundleManifest.FILE_NAME).toFile(), anchored);
         } catch (java.io.IOException e) {
@@ -241,10 +249,28 @@ public final class EventTraining {
 
     /**
      * Width of the band below the threshold whose records never enter retraining, in multiples of the target FPR:
-     * at 1% the job keeps records scoring under the reference's 95th percentile. A record that close to alerting
+     * at 1% the job keeps records scoring under the reference's 90th percentile. A record that close to alerting
      * may be the start of an anomaly; retraining on it would teach the model to accept it.
      */
-    public static final double ADMIT_MARGIN = 5;
+    public static final double ADMIT_MARGIN = 10;
+
+    /**
+     * The quantile of the first model's reference scores above which a fresh row never trains a later version of its
+     * line: the line may learn more of what its first model found typical, never its tail, so that a drift cannot be
+     * learned a tail at a time. The reference rows still carry the whole normal range into every fine-tuning.
+     */
+    public static final double VET_QUANTILE = 0.75;
+
+    private static double[] values(Result result, BundleManifest written, Path dir) {
+        try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
+            float[] scores = bundle.score(result.calibration()).column(written.defaultScore().id());
+            double[] out = new double[scores.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = scores[i];
+            }
+            return out;
+        }
+    }
 
     /**
      * The training settings the event MLP is fitted with: SGLD in standardised coordinates clamped to
