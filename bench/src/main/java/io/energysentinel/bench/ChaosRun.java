@@ -77,10 +77,19 @@ public final class ChaosRun implements Callable<Integer> {
     Path out;
     @Option(names = "--baseline", description = "The output directory of an uninterrupted run to compare with.")
     Path baseline;
+    @Option(names = "--recovered-lag", defaultValue = "PT5S",
+            description = "Committed output is back when a score is visible within this long of its event's sending.")
+    Duration recoveredLag;
+    @Option(names = "--min-gap", defaultValue = "PT30S", description = "Least time between two disruptions.")
+    Duration minGap;
 
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
     private final List<Map<String, Object>> disruptions = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private volatile boolean stop;
+    /** Send time and visibility of the score read last. */
+    private volatile long lastScoreSent;
+    private volatile long lastScoreVisible;
 
     /** One output record and the wall-clock time a read_committed consumer first saw it. */
     record Seen(String key, String value, long visibleAt) {}
@@ -92,7 +101,11 @@ public final class ChaosRun implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
-        List<Event> events = new SyntheticEventStream(sources, anomalyRate, 60_000, 1_767_225_600_000L, seed)
+        // Event time advances as fast as the stream is sent (one host's events sources/rate seconds apart): a replay
+        // faster than that would turn a second of skew between two hosts' alerts into minutes of event time, more
+        // than the incidents application's grace, and its results would depend on scheduling, not on the input.
+        long intervalMs = Math.max(1, Math.round(1000 * sources / rate));
+        List<Event> events = new SyntheticEventStream(sources, anomalyRate, intervalMs, 1_767_225_600_000L, seed)
                 .generate(eventsPerSource).stream().map(LabelledEvent::event).toList();
         List<Thread> readers = new ArrayList<>();
         for (String topic : List.of(SCORES, ALERTS, INCIDENTS)) {
@@ -107,7 +120,7 @@ public final class ChaosRun implements Callable<Integer> {
         if (chaosThread != null) {
             chaosThread.start();
         }
-        Map<String, Long> sentAt = send(events);
+        send(events);
         if (chaosThread != null) {
             chaosThread.join();
         }
@@ -118,7 +131,7 @@ public final class ChaosRun implements Callable<Integer> {
         for (Thread t : readers) {
             t.join();
         }
-        Map<String, Object> summary = summarize(events, sentAt, start);
+        Map<String, Object> summary = summarize(events, start);
         write(summary);
         if (baseline != null) {
             Map<String, Object> comparison = compare(readOutputs(baseline), readOutputs(out), Json.mapper().readTree(
@@ -129,7 +142,7 @@ public final class ChaosRun implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Long> send(List<Event> events) throws Exception {
+    private void send(List<Event> events) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -137,7 +150,6 @@ public final class ChaosRun implements Callable<Integer> {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        Map<String, Long> sentAt = new HashMap<>();
         AtomicLong refused = new AtomicLong();
         AtomicReference<Exception> firstRefusal = new AtomicReference<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
@@ -162,7 +174,6 @@ public final class ChaosRun implements Callable<Integer> {
         if (refused.get() > 0) {
             throw new IllegalStateException(refused.get() + " events refused by the broker", firstRefusal.get());
         }
-        return sentAt;
     }
 
     private void read(String topic) {
@@ -177,36 +188,57 @@ public final class ChaosRun implements Callable<Integer> {
             consumer.subscribe(Set.of(topic));
             while (!stop) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    into.add(new Seen(r.key(), r.value(), System.currentTimeMillis()));
+                    long now = System.currentTimeMillis();
+                    into.add(new Seen(r.key(), r.value(), now));
+                    if (topic.equals(SCORES)) {
+                        noteScore(r.value(), now);
+                    }
                 }
             }
         }
     }
 
-    /** The four disruptions, spread over the send time; each waits for its process to be back before the next. */
+    private void noteScore(String json, long visible) {
+        int at = json.indexOf("\"recordId\"");
+        if (at < 0) {
+            return;
+        }
+        int start = json.indexOf('"', json.indexOf(':', at) + 1) + 1;
+        Long sent = sentAt.get(json.substring(start, json.indexOf('"', start)));
+        if (sent != null) {
+            lastScoreSent = sent;
+            lastScoreVisible = visible;
+        }
+    }
+
+    /**
+     * The four disruptions; each starts once committed output has recovered from the one before (a score visible
+     * within {@code --recovered-lag} of sending) and at least {@code --min-gap} after it.
+     */
     private void disrupt(double seconds) {
         try {
             long t0 = System.currentTimeMillis();
             at(t0, seconds * 0.15);
+            awaitRecovered();
             disruption("kill -9 TaskManager", () -> {
                 cluster("kill", "taskmanager-1");
                 Thread.sleep(5_000);
                 cluster("start-tm", "1");
             });
-            at(t0, seconds * 0.35);
+            awaitRecovered();
             disruption("kill -9 JobManager, resubmit from the latest checkpoint", () -> {
                 cluster("kill", "jobmanager");
                 Thread.sleep(5_000);
                 cluster("start-jm");
                 cluster("submit");
             });
-            at(t0, seconds * 0.60);
+            awaitRecovered();
             disruption("broker stopped and restarted", () -> {
                 cluster("stop-one", "broker");
                 Thread.sleep(5_000);
                 cluster("start-broker");
             });
-            at(t0, seconds * 0.80);
+            awaitRecovered();
             disruption("kill -9 incidents application", () -> {
                 cluster("kill", "incidents");
                 Thread.sleep(5_000);
@@ -215,6 +247,20 @@ public final class ChaosRun implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException("a disruption failed", e);
         }
+    }
+
+    private void awaitRecovered() throws InterruptedException {
+        long earliest = disruptions.isEmpty() ? 0 : (Long) disruptions.get(disruptions.size() - 1).get("at") + minGap.toMillis();
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < deadline) {
+            long now = System.currentTimeMillis();
+            boolean flowing = now - lastScoreVisible < 1_000 && lastScoreVisible - lastScoreSent <= recoveredLag.toMillis();
+            if (now >= earliest && flowing) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("chaos: output did not recover within 5 minutes; disrupting anyway");
     }
 
     private static void at(long t0, double seconds) throws InterruptedException {
@@ -267,7 +313,7 @@ public final class ChaosRun implements Callable<Integer> {
         System.out.println("outputs still changing or incomplete after " + maxWait);
     }
 
-    private Map<String, Object> summarize(List<Event> events, Map<String, Long> sentAt, long start) throws IOException {
+    private Map<String, Object> summarize(List<Event> events, long start) throws IOException {
         Map<String, Long> timesScored = new HashMap<>();
         List<long[]> lags = new ArrayList<>();
         for (Seen s : seen.get(SCORES)) {
@@ -286,6 +332,8 @@ public final class ChaosRun implements Callable<Integer> {
         summary.put("rate", rate);
         summary.put("chaos", chaos);
         summary.put("start", start);
+        summary.put("eventTimeIntervalMsPerSource", Math.max(1, Math.round(1000 * sources / rate)));
+        summary.put("recoveredLagMs", recoveredLag.toMillis());
         summary.put("scores", seen.get(SCORES).size());
         summary.put("eventsNeverScored", lost);
         summary.put("eventsScoredTwice", repeated);
@@ -302,8 +350,8 @@ public final class ChaosRun implements Callable<Integer> {
         for (Map<String, Object> d : ds) {
             long at = (Long) d.get("at");
             d.put("atSecond", (at - start) / 1000.0);
-            // Recovered: the first event sent after the disruption whose score was visible within 2 s.
-            lags.stream().filter(l -> l[0] >= at && l[1] <= 2_000).findFirst()
+            // Recovered: the first event sent after the disruption whose score was visible within --recovered-lag.
+            lags.stream().filter(l -> l[0] >= at && l[1] <= recoveredLag.toMillis()).findFirst()
                     .ifPresent(l -> d.put("recoveryMs", l[0] + l[1] - at));
             d.put("maxCommittedLagMsAround", lags.stream().filter(l -> l[0] >= at - 10_000 && l[0] <= at + 60_000)
                     .mapToLong(l -> l[1]).max().orElse(-1));
@@ -331,7 +379,7 @@ public final class ChaosRun implements Callable<Integer> {
                 line.put("key", s.key());
                 line.put("visibleAt", s.visibleAt());
                 line.set("value", Json.mapper().readTree(s.value()));
-                lines.add(Json.mapper().writeValueAsString(line));
+                lines.add(Json.compact().writeValueAsString(line));
             }
             Files.write(out.resolve(topic + ".jsonl"), lines);
         }
@@ -349,7 +397,7 @@ public final class ChaosRun implements Callable<Integer> {
                 if (value instanceof ObjectNode o) {
                     o.remove("detectedAt");
                 }
-                values.add(Json.mapper().writeValueAsString(value));
+                values.add(Json.compact().writeValueAsString(value));
             }
             outputs.put(topic, values);
         }
