@@ -28,6 +28,7 @@ if [ -n "$one" ]; then
   export CLUSTER_RUN=$out/$one-cluster
   scripts/cluster.sh stop >/dev/null 2>&1 || true
   rm -rf "$CLUSTER_RUN" "${out:?}/$one"
+  trap 'scripts/cluster.sh stop' EXIT
   scripts/cluster.sh start --scores-topic energysentinel.scores
   scripts/cluster.sh wait-running
   extra=()
@@ -35,7 +36,6 @@ if [ -n "$one" ]; then
   java -Xmx1g -Dlog4j2.configurationFile=log4j2-bench.xml @bench/target/java.args io.energysentinel.bench.ChaosRun \
       --out "$out/$one" --events-per-source 2500 --settle PT60S "${args[@]}" "${extra[@]}" | tee "$out/$one.txt"
   scripts/cluster.sh status | tee -a "$out/$one.txt"
-  scripts/cluster.sh stop
   exit 0
 fi
 flock /tmp/es-cpu.lock mvn -B -q -o -DskipTests -pl bench -am install dependency:build-classpath \

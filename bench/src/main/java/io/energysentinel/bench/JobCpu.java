@@ -59,6 +59,8 @@ public final class JobCpu implements Callable<Integer> {
     double rawSeconds;
     @Option(names = "--out")
     Path out;
+    @Option(names = "--jfr-dir", description = "Record a JFR profile of each JVM during the measured drain (its CPU counts too).")
+    Path jfrDir;
 
     private final AtomicLong scored = new AtomicLong();
     private volatile boolean stop;
@@ -78,11 +80,14 @@ public final class JobCpu implements Callable<Integer> {
         result.put("kind", kind);
         try (KafkaProducer<String, String> producer = producer()) {
             drain(producer, traffic, topic, "warm", warmup);
+            jfr("JFR.start", "name=job-cpu", "settings=profile");
             long cpu0 = jobCpuTicks();
             long t0 = System.nanoTime();
             drain(producer, traffic, topic, "measured", records);
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpuSeconds = (jobCpuTicks() - cpu0) / (double) clockTicks();
+            result.put("profiledWithJfr", jfrDir != null);
+            jfr("JFR.stop", "name=job-cpu");
             result.put("records", records);
             result.put("wallSeconds", wall);
             result.put("jobCpuSeconds", cpuSeconds);
@@ -101,6 +106,20 @@ public final class JobCpu implements Callable<Integer> {
             Files.writeString(out, json);
         }
         return 0;
+    }
+
+    private void jfr(String command, String... options) throws Exception {
+        if (jfrDir == null) {
+            return;
+        }
+        for (long pid : pids) {
+            java.util.List<String> c = new java.util.ArrayList<>(List.of("jcmd", String.valueOf(pid), command));
+            c.addAll(List.of(options));
+            if (command.equals("JFR.stop")) {
+                c.add("filename=" + jfrDir.toAbsolutePath().resolve(pid + ".jfr"));
+            }
+            new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
     }
 
     private KafkaProducer<String, String> producer() {
