@@ -62,6 +62,7 @@ public final class JobCpu implements Callable<Integer> {
     @Option(names = "--jfr-dir", description = "Record a JFR profile of each JVM during the measured drain (its CPU counts too).")
     Path jfrDir;
 
+    private static final String SCORES = "energysentinel.scores";
     private final AtomicLong scored = new AtomicLong();
     private volatile boolean stop;
 
@@ -73,8 +74,10 @@ public final class JobCpu implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchTraffic traffic = "image".equals(kind) ? BenchTraffic.images(8, 7) : BenchTraffic.events(8, 7);
         String topic = "image".equals(kind) ? "energysentinel.images" : "energysentinel.events";
-        Thread counter = new Thread(this::count, "count-scores");
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        Thread counter = new Thread(() -> count(ready), "count-scores");
         counter.start();
+        ready.await();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bundle", bundle.toString());
         result.put("kind", kind);
@@ -152,14 +155,20 @@ public final class JobCpu implements Callable<Integer> {
         System.out.printf("%s: %d records scored%n", prefix, count);
     }
 
-    /** Counts scores as they are written (read_uncommitted: the drain ends with the job's work, not the next commit). */
-    private void count() {
+    /**
+     * Counts scores as they are written (read_uncommitted: the drain ends with the job's work, not the next commit).
+     * Assigned at the current end before anything is sent, so no score is missed while a group would form.
+     */
+    private void count(java.util.concurrent.CountDownLatch ready) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "job-cpu-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of("energysentinel.scores"));
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(SCORES, Duration.ofMinutes(1)).stream()
+                    .map(info -> new org.apache.kafka.common.TopicPartition(SCORES, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            ready.countDown();
             while (!stop) {
                 scored.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
             }
