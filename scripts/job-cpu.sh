@@ -25,6 +25,7 @@ if [ "${1:-}" != "--locked" ]; then
   exec flock /tmp/es-cpu.lock "$0" "$what" --locked "$@"
 fi
 shift
+unset REBUILD   # built above, outside the lock: a build in here would wait for the lock this run holds
 export CLUSTER_RUN=$out/$what-cluster BUNDLE=$PWD/$bundle
 scripts/cluster.sh stop >/dev/null 2>&1 || true
 rm -rf "$CLUSTER_RUN"
