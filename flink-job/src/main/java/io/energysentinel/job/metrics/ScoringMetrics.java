@@ -48,6 +48,8 @@ public final class ScoringMetrics {
     private final Map<String, AtomicReference<Double>> thresholds = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Double>> modelInfo = new ConcurrentHashMap<>();
     private final Counter episodesExpired;
+    /** The event lag timer of each record kind: looked up once, not built and registered again for every record. */
+    private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
 
     private ScoringMetrics(PrometheusMeterRegistry registry, int maxSources) {
         this.registry = registry;
@@ -136,9 +138,9 @@ public final class ScoringMetrics {
     public void lag(String kind, long eventTimeMillis) {
         long lag = System.currentTimeMillis() - eventTimeMillis;
         if (lag >= 0) {
-            Timer.builder(MetricNames.EVENT_LAG).tags(MetricNames.RECORD_KIND, kind)
+            lagTimers.computeIfAbsent(kind, k -> Timer.builder(MetricNames.EVENT_LAG).tags(MetricNames.RECORD_KIND, k)
                     .serviceLevelObjectives(LAG_BUCKETS).maximumExpectedValue(Duration.ofHours(1))
-                    .register(registry).record(Duration.ofMillis(lag));
+                    .register(registry)).record(lag, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
