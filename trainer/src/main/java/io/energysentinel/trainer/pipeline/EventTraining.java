@@ -41,9 +41,13 @@ import java.util.Optional;
 public final class EventTraining {
     private EventTraining() {}
 
-    /** What the run produced. */
+    /**
+     * What the run produced; {@code trainRows} are the raw rows it trained on (what baselines fit on in evaluate-events),
+     * {@code calibration} and {@code check} the raw held-out normal rows.
+     */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
-                         TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken) {}
+                         TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken,
+                         float[][] trainRows) {}
 
     /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
     static final int LARGE_TABLE = 1000;
@@ -137,7 +141,7 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, rows);
     }
 
     private static float[][] pick(float[][] rows, int[] idx) {
