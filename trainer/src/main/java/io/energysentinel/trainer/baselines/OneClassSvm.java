@@ -63,6 +63,8 @@ public final class OneClassSvm implements Detector {
         SVMParameters<Event> params = new SVMParameters<>(new SVMAnomalyType(SVMAnomalyType.SVMMode.ONE_CLASS), KernelType.RBF);
         params.setGamma(1.0 / d);
         params.setNu(nu);
+        // LIBSVM prints its optimiser's progress to stdout unless told otherwise; the evaluation's table is the output.
+        libsvm.svm.svm_set_print_string_function(message -> { });
         Model<Event> model = new LibSVMAnomalyTrainer(params).train(data);
         return rows -> {
             List<Example<Event>> examples = new ArrayList<>(rows.length);
