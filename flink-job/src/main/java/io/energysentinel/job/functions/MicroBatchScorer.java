@@ -3,6 +3,7 @@ package io.energysentinel.job.functions;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.contract.records.TopMetrics;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
@@ -154,8 +155,10 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             }
             metrics.score(in.source(), model.score().id(), version, s.value());
             metrics.lag(in.kind(), in.eventTime());
+            // Only anomalous records are explained: a normal record's contributions are noise nobody reads.
+            List<String> top = anomalous && s.contributions() != null ? TopMetrics.rank(featureNames, s.contributions()) : null;
             out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), model.score().id(), s.value(), model.threshold(),
-                    anomalous, model.modelId(), version));
+                    anomalous, model.modelId(), version, top));
         }
     }
 

@@ -12,7 +12,21 @@ package io.energysentinel.contract.records;
  * @param anomalous whether {@code value > threshold}
  * @param modelId model line that scored it
  * @param modelVersion bundle version that scored it
+ * @param topMetrics the metrics that raised the energy most, strongest first (event models whose graph explains its
+ *     energy; empty otherwise, and from producers before explanations)
  */
 public record ScoredRecord(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        boolean anomalous, String modelId, String modelVersion) implements java.io.Serializable {}
+        boolean anomalous, String modelId, String modelVersion, java.util.List<String> topMetrics)
+        implements java.io.Serializable {
+
+    public ScoredRecord {
+        topMetrics = TopMetrics.copy(topMetrics);
+    }
+
+    /** A record without explanation. */
+    public ScoredRecord(String recordId, String source, long eventTime, String score, double value, double threshold,
+                        boolean anomalous, String modelId, String modelVersion) {
+        this(recordId, source, eventTime, score, value, threshold, anomalous, modelId, modelVersion, null);
+    }
+}

@@ -9,7 +9,13 @@ import io.energysentinel.trainer.baselines.Detector;
 import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.trainer.data.TemporalFeatures;
 import io.energysentinel.trainer.export.ThresholdCalibrator;
+import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.TensorNames;
 import io.energysentinel.trainer.model.EnergyNets;
+import io.energysentinel.trainer.model.FeatureGaussians;
+import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.scores.FeatureGaussianFit;
+import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.pipeline.ImageTraining;
 import io.energysentinel.trainer.training.TrainingConfig;
@@ -19,6 +25,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +45,13 @@ public final class EventEvaluation {
     public static final String OVERALL = "overall";
     /** The energy model's name among the detectors. */
     public static final String ENERGY = "energy_mlp";
+    /**
+     * The same MLP's feature-space score: Mahalanobis distance of its last hidden layer to one Gaussian fitted on the
+     * training rows (the image JEM's best score, applied to events).
+     */
+    public static final String FEATURE_MAHALANOBIS = "mlp_feature_mahalanobis";
+    /** Ridge added to the hidden features' covariance before inverting it. */
+    static final double FEATURE_RIDGE = 1e-3;
 
     private EventEvaluation() {}
 
@@ -157,10 +171,20 @@ public final class EventEvaluation {
                 settings.config(), dir, manager, false);
         Map<String, Scores> scores = new LinkedHashMap<>();
         Path bundleDir = dir.resolve("bundle");
-        EventTraining.writeBundle(trained, "events-mlp-eval", "eval", settings.targetFpr(), settings.config(), bundleDir, manager);
+        TrainedModel model = trained.model();
+        float[][] hidden = new OodScorer(model).features(trained.trainRows(), manager);
+        FeatureGaussians gaussian = FeatureGaussianFit.fit(hidden, new int[hidden.length], 1, FEATURE_RIDGE, manager);
+        TrainedModel withGaussian = new TrainedModel(model.kind(), model.spec(), model.block(), Optional.empty(), Optional.of(gaussian));
+        EventTraining.Result toExport = new EventTraining.Result(withGaussian, trained.modelDir(), trained.featureNames(),
+                trained.trainingRows(), trained.seconds(), trained.standardised(), trained.calibration(), trained.check(),
+                trained.stepsTaken(), trained.trainRows());
+        EventTraining.writeBundle(toExport, "events-mlp-eval", "eval", settings.targetFpr(), settings.config(), bundleDir, manager);
         try (ModelBundle bundle = BundleLoader.load(bundleDir, ScorerOptions.cpu())) {
-            scores.put(ENERGY, new Scores(energy(bundle, trained.calibration()), energy(bundle, trained.check()),
-                    energy(bundle, test)));
+            for (String output : List.of(TensorNames.ENERGY, ScoreName.MAHALANOBIS.id())) {
+                scores.put(output.equals(TensorNames.ENERGY) ? ENERGY : FEATURE_MAHALANOBIS, new Scores(
+                        column(bundle, trained.calibration(), output), column(bundle, trained.check(), output),
+                        column(bundle, test, output)));
+            }
         }
         List<List<Double>> stats = EnergyNets.standardization(trained.trainRows());
         double[][] zTrain = standardise(trained.trainRows(), stats);
@@ -189,8 +213,8 @@ public final class EventEvaluation {
         return new StreamResult(table.name(), trained.trainingRows(), test.length, trained.seconds(), detectors);
     }
 
-    private static double[] energy(ModelBundle bundle, float[][] rows) {
-        float[] e = bundle.score(rows).column("energy");
+    private static double[] column(ModelBundle bundle, float[][] rows, String output) {
+        float[] e = bundle.score(rows).column(output);
         double[] out = new double[e.length];
         for (int i = 0; i < e.length; i++) {
             out[i] = e[i];
