@@ -59,6 +59,16 @@ final class EvaluateEventsCommand implements Callable<Integer> {
     double learningRate;
     @Option(names = "--seed", defaultValue = "1", description = "Training and baseline seed (default ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--sgld-steps", description = "MLP SGLD steps (default: EventTraining's, 10).")
+    Integer sgldSteps;
+    @Option(names = "--sgld-step-size", description = "MLP SGLD step size in z-score units (default: EventTraining's, 0.1).")
+    Double sgldStepSize;
+    @Option(names = "--sgld-noise", description = "MLP SGLD noise (default: the trainer's, 0.01).")
+    Double sgldNoise;
+    @Option(names = "--positive-noise", description = "Noise added to the MLP's positive rows, z-score units (default: the trainer's, 0.005).")
+    Double positiveNoise;
+    @Option(names = "--cd", description = "MLP negatives by CD-k from the batch instead of persistent chains.")
+    boolean contrastiveDivergence;
 
     @Override
     public Integer call() {
@@ -84,8 +94,21 @@ final class EvaluateEventsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(t.name() + " has no labelled anomalies: nothing to measure detection on");
             }
         }
-        TrainingConfig config = EventTraining.defaults().optSteps(steps).optLearningRate(learningRate).optSeed(seed)
-                .optBufferSize(10_000).build();
+        TrainingConfig.Builder builder = EventTraining.defaults().optSteps(steps).optLearningRate(learningRate).optSeed(seed)
+                .optBufferSize(10_000).optPersistent(!contrastiveDivergence);
+        if (sgldSteps != null) {
+            builder.optSgldSteps(sgldSteps);
+        }
+        if (sgldStepSize != null) {
+            builder.optSgldStepSize(sgldStepSize);
+        }
+        if (sgldNoise != null) {
+            builder.optSgldNoise(sgldNoise);
+        }
+        if (positiveNoise != null) {
+            builder.optPositiveNoise(positiveNoise);
+        }
+        TrainingConfig config = builder.build();
         List<Detector> baselines = List.of(new IsolationForest(seed), new ShrinkageGaussian(), new KnnDistance(5),
                 new OneClassSvm(0.05, 3000, seed));
         EventEvaluation.Settings settings = new EventEvaluation.Settings(hidden, config, trainShare, targetFpr,
