@@ -40,9 +40,18 @@ public final class IsolationForest implements Detector {
         int limit = (int) Math.ceil(Math.log(psi) / Math.log(2));
         Node[] forest = new Node[trees];
         for (int t = 0; t < trees; t++) {
+            // A subsample without replacement, as in the paper: a partial Fisher-Yates shuffle of the row indices.
+            int[] order = new int[normal.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
             double[][] sample = new double[psi][];
             for (int i = 0; i < psi; i++) {
-                sample[i] = normal[random.nextInt(normal.length)];
+                int j = i + random.nextInt(order.length - i);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+                sample[i] = normal[order[i]];
             }
             forest[t] = grow(sample, 0, psi, 0, limit, random);
         }
