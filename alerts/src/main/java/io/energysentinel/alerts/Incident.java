@@ -18,16 +18,18 @@ import java.util.List;
  * @param modelVersions bundle versions that raised the alerts
  * @param firstRecordId id of the record that opened the incident
  * @param latestRecordId id of the record behind the latest alert
+ * @param topMetrics metrics the alerts named as raising the energy most, in order of appearance (empty when the model
+ *     does not explain its scores)
  */
 public record Incident(
         String incidentId, IncidentStatus status, Severity severity, String source, long firstAlertTime,
         long lastAlertTime, int alerts, double maxValue, double maxMarginRatio, List<String> scores,
-        List<String> modelVersions, String firstRecordId, String latestRecordId) {
+        List<String> modelVersions, String firstRecordId, String latestRecordId, List<String> topMetrics) {
 
     /** The incident {@code state} describes, emitted as {@code status}. */
     static Incident of(IncidentState state, IncidentStatus status) {
         return new Incident(state.source() + "@" + state.firstAlertTime(), status, state.severity(), state.source(),
                 state.firstAlertTime(), state.lastAlertTime(), state.alerts(), state.maxValue(), state.maxMarginRatio(),
-                state.scores(), state.modelVersions(), state.firstRecordId(), state.latestRecordId());
+                state.scores(), state.modelVersions(), state.firstRecordId(), state.latestRecordId(), state.topMetrics());
     }
 }

@@ -21,16 +21,22 @@ import java.util.List;
  * @param severity severity under the policy
  * @param newsworthy whether the last change is news for ops (opened, or severity rose); otherwise suppressed
  * @param opening whether the last change opened the incident (its first episode opening)
+ * @param topMetrics metrics the alerts named as raising the energy, in order of appearance ({@code null} in state
+ *     written before explanations, read as none)
  */
 public record IncidentState(
         String source, long firstAlertTime, long lastAlertTime, int alerts, double maxValue, double maxMarginRatio,
         List<String> scores, List<String> modelVersions, String firstRecordId, String latestRecordId,
-        Severity severity, boolean newsworthy, boolean opening) {
+        Severity severity, boolean newsworthy, boolean opening, List<String> topMetrics) {
+
+    public IncidentState {
+        topMetrics = topMetrics == null ? List.of() : List.copyOf(topMetrics);
+    }
 
     /** The empty aggregate Kafka Streams starts a session from. */
     static IncidentState empty() {
         return new IncidentState(null, Long.MAX_VALUE, Long.MIN_VALUE, 0, Double.NEGATIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, List.of(), List.of(), null, null, null, false, false);
+                Double.NEGATIVE_INFINITY, List.of(), List.of(), null, null, null, false, false, List.of());
     }
 
     /**
@@ -51,7 +57,8 @@ public record IncidentState(
                 Math.max(lastAlertTime, alert.eventTime()), count, closing ? maxValue : Math.max(maxValue, alert.value()), maxRatio,
                 union(scores, List.of(alert.score())), union(modelVersions, List.of(alert.modelVersion())),
                 earlier || firstRecordId == null ? alert.recordId() : firstRecordId,
-                later || latestRecordId == null ? alert.recordId() : latestRecordId, next, news, opens);
+                later || latestRecordId == null ? alert.recordId() : latestRecordId, next, news, opens,
+                union(topMetrics, alert.topMetrics()));
     }
 
     /** Two sessions of one source joined by an alert that fell between them. */
@@ -71,7 +78,7 @@ public record IncidentState(
         return new IncidentState(source, first.firstAlertTime, last.lastAlertTime, count,
                 Math.max(maxValue, other.maxValue), maxRatio, union(scores, other.scores),
                 union(modelVersions, other.modelVersions), first.firstRecordId, last.latestRecordId, merged,
-                merged.compareTo(before) > 0, false);
+                merged.compareTo(before) > 0, false, union(first.topMetrics, (first == this ? other : this).topMetrics));
     }
 
     private static List<String> union(List<String> a, List<String> b) {

@@ -102,6 +102,18 @@ class IncidentTopologyTest {
     }
 
     @Test
+    void anIncidentNamesTheMetricsItsAlertsBlamedInOrderOfAppearance() throws Exception {
+        Alert first = new Alert("r1", "host-6", 0, "energy", 1.2, 1.0, 0.2, "model", "v1", 5, Alert.idOf("host-6", 0),
+                AlertPhase.OPENED, List.of("cpu_pct", "latency_ms"));
+        Alert peak = new Alert("r2", "host-6", SECOND, "energy", 3.5, 1.0, 2.5, "model", "v1", 6, Alert.idOf("host-6", 0),
+                AlertPhase.PEAK, List.of("queue_depth", "cpu_pct"));
+        alerts.pipeInput("host-6", Json.compact().writeValueAsString(first), Instant.ofEpochMilli(0));
+        alerts.pipeInput("host-6", Json.compact().writeValueAsString(peak), Instant.ofEpochMilli(SECOND));
+        assertThat(read(incidents)).last().extracting(Incident::topMetrics)
+                .isEqualTo(List.of("cpu_pct", "latency_ms", "queue_depth"));
+    }
+
+    @Test
     void incidentsGoToTheTopicOfTheLongestMatchingPrefix() throws Exception {
         send("camera-7", 0, 1.2, 1.0);
         send("host-4", SECOND, 1.2, 1.0);

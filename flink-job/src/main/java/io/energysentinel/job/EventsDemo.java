@@ -85,8 +85,9 @@ final class EventsDemo {
                 LocalCollectSink.<Alert>printing("alerts", a -> {
                     if (a.opensEpisode()) {
                         AnomalyKind kind = truth.get(a.recordId());
-                        System.out.printf("ALERT %-8s %-18s energy %.2f > %.2f (%s)%n", a.source(), a.recordId(), a.value(),
-                                a.threshold(), kind == null ? "normal" : kind);
+                        System.out.printf("ALERT %-8s %-18s energy %.2f > %.2f (%s)%s%n", a.source(), a.recordId(), a.value(),
+                                a.threshold(), kind == null ? "normal" : kind,
+                                a.topMetrics().isEmpty() ? "" : "  top metrics: " + String.join(", ", a.topMetrics()));
                     }
                 }),
                 LocalCollectSink.<DeadLetter>named("dead-letters"),

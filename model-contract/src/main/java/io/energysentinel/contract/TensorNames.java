@@ -13,6 +13,11 @@ public final class TensorNames {
     public static final String ENERGY = "energy";
     /** Class logits f(x), float32 [batch, classes]; JEM only. */
     public static final String LOGITS = "logits";
+    /**
+     * Per-metric contributions, float32 [batch, features]; event MLPs only. Element j is the energy drop when metric j
+     * alone is reset to its training mean (its z-score set to 0): positive where that metric pushed the energy up.
+     */
+    public static final String CONTRIBUTIONS = "contributions";
 
     private TensorNames() {}
 }

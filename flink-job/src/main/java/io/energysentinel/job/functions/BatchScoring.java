@@ -1,5 +1,6 @@
 package io.energysentinel.job.functions;
 
+import io.energysentinel.contract.TensorNames;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.Outcome;
 import io.energysentinel.contract.scoring.ModelOutputs;
@@ -16,8 +17,11 @@ import java.util.List;
 public final class BatchScoring {
     private BatchScoring() {}
 
-    /** A record with its score. */
-    public record Scored(ScoringInput input, float[] vector, double value) {}
+    /**
+     * A record with its score, and the graph's per-metric contributions to its energy when the model has them
+     * ({@code null} otherwise).
+     */
+    public record Scored(ScoringInput input, float[] vector, double value, float[] contributions) {}
 
     /** A record refused, with the reason. */
     public record Refused(ScoringInput input, DeadLetterReason reason, String detail) {}
@@ -51,9 +55,13 @@ public final class BatchScoring {
         }
         long start = System.nanoTime();
         float[] values;
+        float[][] contributions = null;
         try {
             ModelOutputs outputs = model.bundle().score(vectors.toArray(new float[0][]));
             values = outputs.column(model.score().id());
+            if (outputs.names().contains(TensorNames.CONTRIBUTIONS)) {
+                contributions = outputs.rows(TensorNames.CONTRIBUTIONS);
+            }
         } catch (RuntimeException e) {
             // ScoringException or anything ONNX Runtime throws: the batch is refused, the job goes on.
             for (ScoringInput in : valid) {
@@ -64,7 +72,7 @@ public final class BatchScoring {
         long nanos = System.nanoTime() - start;
         for (int i = 0; i < valid.size(); i++) {
             if (Float.isFinite(values[i])) {
-                scored.add(new Scored(valid.get(i), vectors.get(i), values[i]));
+                scored.add(new Scored(valid.get(i), vectors.get(i), values[i], contributions == null ? null : contributions[i]));
             } else {
                 refused.add(new Refused(valid.get(i), DeadLetterReason.NON_FINITE_SCORE,
                         model.score().id() + " is " + values[i] + " (model " + model.modelVersion() + ")"));

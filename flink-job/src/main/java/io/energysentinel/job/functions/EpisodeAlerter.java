@@ -88,7 +88,7 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
     private static Alert alert(ScoredRecord scored, AlertPhase phase, long episodeStart) {
         return new Alert(scored.recordId(), scored.source(), scored.eventTime(), scored.score(), scored.value(),
                 scored.threshold(), scored.value() - scored.threshold(), scored.modelId(), scored.modelVersion(),
-                System.currentTimeMillis(), Alert.idOf(scored.source(), episodeStart), phase);
+                System.currentTimeMillis(), Alert.idOf(scored.source(), episodeStart), phase, scored.topMetrics());
     }
 
     @Override

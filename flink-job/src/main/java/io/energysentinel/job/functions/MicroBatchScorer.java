@@ -3,6 +3,7 @@ package io.energysentinel.job.functions;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
+import io.energysentinel.contract.records.TopMetrics;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.metrics.ScoringMetrics;
@@ -165,8 +166,10 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             }
             metrics.score(in.source(), model.score().id(), version, s.value());
             metrics.lag(in.kind(), in.eventTime());
+            // Only anomalous records are explained: a normal record's contributions are noise nobody reads.
+            List<String> top = anomalous && s.contributions() != null ? TopMetrics.rank(featureNames, s.contributions()) : null;
             out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), model.score().id(), s.value(), model.threshold(),
-                    anomalous, model.modelId(), version));
+                    anomalous, model.modelId(), version, top));
         }
         if (retraining) {
             ShadowTally shadow = candidate == null ? ShadowTally.EMPTY : shadowScore(ctx, model, candidate, result.scored());
@@ -200,7 +203,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             servingOnly += !flagged && servingFlagged ? 1 : 0;
             both += flagged && servingFlagged ? 1 : 0;
             ctx.output(SHADOW_SCORES, new ScoredRecord(in.id(), in.source(), in.eventTime(), candidate.score().id(), s.value(),
-                    candidate.threshold(), flagged, candidate.modelId(), candidate.modelVersion(), true));
+                    candidate.threshold(), flagged, candidate.modelId(), candidate.modelVersion(), null, true));
         }
         ShadowTally tally = new ShadowTally(servingNormal + servingOnly + both, servingNormal, candidateOnly, servingOnly, both);
         metrics.shadow(serving.modelId(), "both_normal", servingNormal - candidateOnly);

@@ -248,6 +248,23 @@ class MicroBatchScorerTest {
     }
 
     @Test
+    void anAnomalousEventNamesTheMetricThatMovedAndANormalOneNamesNone() throws Exception {
+        try (var harness = harness(2)) {
+            Map<String, Double> spiked = new HashMap<>(events.get(0).features());
+            spiked.put("latency_ms", spiked.get("latency_ms") * 20);
+            harness.processElement(new ScoringInput("spike", "host-0", 1, ScoringInput.EVENT, spiked, null, "t/0@1", new byte[] {1}), 1);
+            harness.processElement(new ScoringInput("calm", "host-0", 2, ScoringInput.EVENT, events.get(0).features(), null,
+                    "t/0@2", new byte[] {1}), 2);
+            assertThat(harness.extractOutputValues()).satisfiesExactly(
+                    spike -> {
+                        assertThat(spike.anomalous()).isTrue();
+                        assertThat(spike.topMetrics()).first().isEqualTo("latency_ms");
+                    },
+                    calm -> assertThat(calm.topMetrics()).isEmpty());
+        }
+    }
+
+    @Test
     void aRestoredScorerScoresItsBufferedRecordsWithTheModelItServedBeforeTheFailure() throws Exception {
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         try (var harness = harness(4)) {

@@ -18,11 +18,25 @@ package io.energysentinel.contract.records;
  *     a restart, so consumers of the at-least-once alerts topic drop duplicates by it
  * @param phase where in the episode this alert was raised; {@code null} (from producers before phases) means
  *     {@link AlertPhase#OPENED}
+ * @param topMetrics the metrics that raised that record's energy most, strongest first ({@link ScoredRecord#topMetrics});
+ *     empty when the model does not explain its scores or the producer predates explanations
  */
 public record Alert(
         String recordId, String source, long eventTime, String score, double value, double threshold,
-        double margin, String modelId, String modelVersion, long detectedAt, String alertId, AlertPhase phase)
+        double margin, String modelId, String modelVersion, long detectedAt, String alertId, AlertPhase phase,
+        java.util.List<String> topMetrics)
         implements java.io.Serializable {
+
+    public Alert {
+        topMetrics = TopMetrics.copy(topMetrics);
+    }
+
+    /** An alert without explanation. */
+    public Alert(String recordId, String source, long eventTime, String score, double value, double threshold,
+                 double margin, String modelId, String modelVersion, long detectedAt, String alertId, AlertPhase phase) {
+        this(recordId, source, eventTime, score, value, threshold, margin, modelId, modelVersion, detectedAt, alertId, phase,
+                null);
+    }
 
     /** The id of the episode of {@code source} that opened with a record of event time {@code episodeStart}. */
     public static String idOf(String source, long episodeStart) {

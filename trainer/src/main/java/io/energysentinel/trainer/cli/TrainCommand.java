@@ -22,6 +22,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.energysentinel.trainer.training.TrainingConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +39,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Model kinds as typed on the command line. */
     enum Kind { conv, jem, mlp }
 
-    @Option(names = "--kind", defaultValue = "jem", description = "conv, jem or mlp (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", defaultValue = "jem", description = "conv, jem or mlp (default ${DEFAULT-VALUE}); mlp trains"
+            + " with the event SGLD settings (10 steps of 0.1, no gradient clamp) unless --sgld-* options say otherwise.")
     Kind kind;
     @Option(names = "--data", description = "Fashion-MNIST directory (conv/jem; default: found by the data locator) or event file, .jsonl or .csv (mlp).")
     Path data;
@@ -95,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
                     System.err.println("--kind mlp needs --data EVENTS.jsonl|.csv (see generate-events)");
                     return 2;
                 }
+                useEventSgldDefaults();
                 EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), out, manager, !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
                 if (bundle != null) {
@@ -135,6 +139,24 @@ final class TrainCommand implements Callable<Integer> {
                 printBundle(m, bundle);
             }
             return 0;
+        }
+    }
+
+    /**
+     * The event MLP's SGLD settings ({@link EventTraining#defaults()}: steps in z-score units, no per-step gradient
+     * clamp) wherever the command line does not set them; the mixin's defaults are the image models'.
+     */
+    private void useEventSgldDefaults() {
+        TrainingConfig event = EventTraining.defaults().build();
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (!parsed.hasMatchedOption("--sgld-steps")) {
+            training.sgldSteps = event.sgldSteps();
+        }
+        if (!parsed.hasMatchedOption("--sgld-step-size")) {
+            training.sgldStepSize = event.sgldStepSize();
+        }
+        if (!parsed.hasMatchedOption("--sgld-grad-clamp")) {
+            training.sgldGradClamp = event.sgldGradClamp();
         }
     }
 

@@ -152,6 +152,8 @@ public final class BundleWriter {
                         rows.add(java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes));
                     }
                 }
+            } else if (output.equals(TensorNames.CONTRIBUTIONS)) {
+                rows.addAll(contributions(model, array, scores.get(ScoreName.ENERGY), manager));
             } else {
                 double[] values = scores.get(ScoreName.fromId(output));
                 for (double v : values) {
@@ -164,6 +166,33 @@ public final class BundleWriter {
             throw new IllegalStateException("energy output missing");
         }
         return new GoldenVectors(GOLDEN_TOLERANCE, inputs, expected);
+    }
+
+    /**
+     * The expected {@link TensorNames#CONTRIBUTIONS} computed another way than the graph does: in raw units, each metric
+     * replaced by its training mean, scored by DJL.
+     */
+    static List<float[]> contributions(TrainedModel model, float[][] inputs, double[] energy, NDManager manager) {
+        LayerSpec.Standardize standardize = (LayerSpec.Standardize) model.spec().layers().get(0);
+        int d = model.spec().inputSize();
+        float[][] reset = new float[inputs.length * d][];
+        for (int i = 0; i < inputs.length; i++) {
+            for (int j = 0; j < d; j++) {
+                float[] x = inputs[i].clone();
+                x[j] = standardize.mean().get(j).floatValue();
+                reset[i * d + j] = x;
+            }
+        }
+        double[] resetEnergy = new OodScorer(model).scoreAll(reset, manager).get(ScoreName.ENERGY);
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < inputs.length; i++) {
+            float[] row = new float[d];
+            for (int j = 0; j < d; j++) {
+                row[j] = (float) (energy[i] - resetEnergy[i * d + j]);
+            }
+            out.add(row);
+        }
+        return out;
     }
 
     private static double[] toDoubles(float[] values) {

@@ -59,6 +59,9 @@ public final class OnnxExporter {
         if (model.featureGaussians().isPresent()) {
             names.add(ScoreName.MAHALANOBIS.id());
         }
+        if (explains(model)) {
+            names.add(TensorNames.CONTRIBUTIONS);
+        }
         return names;
     }
 
@@ -109,6 +112,10 @@ public final class OnnxExporter {
             mahalanobis(main.features(), model.featureGaussians().get(), w);
             graph.addOutput(GraphWriter.floatValue(ScoreName.MAHALANOBIS.id(), List.of()));
         }
+        if (explains(model)) {
+            contributions(model, main.layers().get(standardisedLayer(model)), energy, w.scoped("reset/"));
+            graph.addOutput(GraphWriter.floatValue(TensorNames.CONTRIBUTIONS, List.of(model.spec().inputSize())));
+        }
 
         ModelProto.Builder proto = ModelProto.newBuilder().setIrVersion(8).setProducerName(PRODUCER)
                 .setProducerVersion("1").setDomain("io.energysentinel")
@@ -118,10 +125,15 @@ public final class OnnxExporter {
         return proto.build();
     }
 
-    /** Output of the last layer and of the feature layer (null when none). */
-    private record NetworkOutputs(String output, String features) {}
+    /** Output of the last layer, of the feature layer (null when none), and of every layer in order. */
+    private record NetworkOutputs(String output, String features, List<String> layers) {}
 
     private static NetworkOutputs network(TrainedModel model, String input, GraphWriter w) {
+        return network(model, 0, input, w);
+    }
+
+    /** The layers from {@code from} on, applied to {@code input}. */
+    private static NetworkOutputs network(TrainedModel model, int from, String input, GraphWriter w) {
         NetworkSpec spec = model.spec();
         if (!(model.block() instanceof SequentialBlock sequential)) {
             throw new UnsupportedLayerException("expected a SequentialBlock built from the spec, got " + model.block().getClass().getName());
@@ -133,13 +145,50 @@ public final class OnnxExporter {
         }
         String current = input;
         String features = null;
-        for (int i = 0; i < children.size(); i++) {
+        List<String> outputs = new ArrayList<>();
+        for (int i = from; i < children.size(); i++) {
             current = layer(spec.layers().get(i), children.get(i), current, w, i);
+            outputs.add(current);
             if (i == spec.featureLayer()) {
                 features = current;
             }
         }
-        return new NetworkOutputs(current, features);
+        return new NetworkOutputs(current, features, outputs);
+    }
+
+    /** Whether the graph explains its energy per metric: event MLPs, whose first layer standardises the metrics. */
+    static boolean explains(TrainedModel model) {
+        return model.kind() == ModelKind.MLP_EBM && model.spec().inputShape().size() == 1
+                && model.spec().layers().get(0) instanceof LayerSpec.Standardize;
+    }
+
+    /** Index of the layer whose output is the standardised (and, when the spec clamps, clamped) metric vector. */
+    static int standardisedLayer(TrainedModel model) {
+        List<LayerSpec> layers = model.spec().layers();
+        return layers.size() > 1 && layers.get(1) instanceof LayerSpec.Clamp ? 1 : 0;
+    }
+
+    /**
+     * Adds {@link TensorNames#CONTRIBUTIONS}: for each metric j, E(x) minus the energy with z_j set to 0 (the metric at
+     * its training mean), all d variants in one batched pass: z [B, d] times the mask (1 - I) gives [B, d, d], reshaped
+     * to [B*d, d] and run through the layers after the standardisation. An honest attribution without gradients: a
+     * metric ranks first when putting it back to normal lowers the energy most.
+     */
+    private static void contributions(TrainedModel model, String z, String energy, GraphWriter w) {
+        int d = model.spec().inputSize();
+        float[] mask = new float[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                mask[i * d + j] = i == j ? 0f : 1f;
+            }
+        }
+        String expanded = w.node("Unsqueeze", List.of(z, w.longConstant("axis1", 1)), null);
+        String masked = w.node("Mul", List.of(expanded, w.constant("reset_mask", mask, d, d)), null);
+        String rows = w.node("Reshape", List.of(masked, w.longConstant("rows", -1, d)), null);
+        String resetOutput = network(model, standardisedLayer(model) + 1, rows, w).output();
+        String reset = w.node("Reshape", List.of(resetOutput, w.longConstant("per_metric", -1, d)), null);
+        String column = w.node("Unsqueeze", List.of(energy, w.longConstant("axis1", 1)), null);
+        w.node("Sub", List.of(column, reset), TensorNames.CONTRIBUTIONS);
     }
 
     private static String layer(LayerSpec layer, Block block, String x, GraphWriter w, int index) {

@@ -47,10 +47,15 @@ import java.util.Optional;
 public final class EventTraining {
     private EventTraining() {}
 
-    /** What the run produced. */
+    /**
+     * What the run produced; {@code trainRows} are the raw rows it trained on (what baselines fit on in evaluate-events),
+     * {@code calibration} and {@code check} the raw held-out normal rows its threshold is calibrated and checked on,
+     * {@code reference} what its retraining anchor carries, {@code firstModel} its line's first model ({@code null} for a
+     * line's first model).
+     */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
                          TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken,
-                         EventAnchor.Reference reference, EventAnchor.FirstModel firstModel) {}
+                         float[][] trainRows, EventAnchor.Reference reference, EventAnchor.FirstModel firstModel) {}
 
     /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
     static final int LARGE_TABLE = 1000;
@@ -164,7 +169,8 @@ public final class EventTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, reference, firstModel);
+        return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, rows, reference,
+                firstModel);
     }
 
     /** At most {@link EventAnchor#MAX_REFERENCE_ROWS} of {@code rows}, uniformly. */

@@ -145,7 +145,7 @@ public final class ImageTraining {
         return c.withBudget(steps, time);
     }
 
-    static void writeJson(Path file, Object value) {
+    public static void writeJson(Path file, Object value) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Json.mapper().writeValue(file.toFile(), value);

@@ -126,6 +126,18 @@ class ExportParityTest {
                             .isLessThanOrEqualTo(TOLERANCE);
                 }
             }
+            if (model.kind() == ModelKind.MLP_EBM) {
+                // The graph resets z-scores in one batch; the reference resets raw metrics to their means, one row each.
+                float[][] actual = out.rows(TensorNames.CONTRIBUTIONS);
+                List<float[]> want = BundleWriter.contributions(model, inputs, expected.get(ScoreName.ENERGY), m);
+                for (int i = 0; i < inputs.length; i++) {
+                    assertThat(actual[i]).as("contributions of input %d", i).hasSize(want.get(i).length);
+                    for (int j = 0; j < actual[i].length; j++) {
+                        double err = Math.abs(actual[i][j] - want.get(i)[j]) / Math.max(1, Math.abs(want.get(i)[j]));
+                        assertThat(err).as("contribution %d of input %d", j, i).isLessThanOrEqualTo(TOLERANCE);
+                    }
+                }
+            }
             if (model.kind() == ModelKind.JEM) {
                 float[][] logits = out.rows(TensorNames.LOGITS);
                 assertThat(logits[0]).hasSize(10);
