@@ -13,6 +13,7 @@ import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.UpdateStage;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.trainer.pipeline.CandidateEvaluation;
+import io.energysentinel.trainer.pipeline.CandidateRefused;
 import io.energysentinel.trainer.pipeline.EventFineTuning;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import java.net.URI;
@@ -83,6 +84,13 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
                 metrics.retrain(outcome.shadow() != null ? "candidate" : "rejected");
                 metrics.verdict(outcome.verdict().outcome(), outcome.verdict().reason());
                 result.complete(List.of(outcome));
+            } catch (CandidateRefused e) {
+                metrics.retrain("rejected");
+                LOG.info("retraining {} refused ({}): {}", request.modelId(), e.rule(), e.getMessage());
+                ModelEvent refused = new ModelEvent(request.modelId(), "", request.servingUri(), ModelEvent.REJECTED, e.rule(), e.getMessage(),
+                        System.currentTimeMillis());
+                metrics.verdict(refused.outcome(), refused.reason());
+                result.complete(List.of(new RetrainOutcome(refused, null)));
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted() || e instanceof java.util.concurrent.CancellationException) {
                     return;

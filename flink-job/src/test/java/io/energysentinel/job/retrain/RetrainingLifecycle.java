@@ -168,8 +168,13 @@ final class RetrainingLifecycle {
                 results.set(results.size() - 1, withVerdict(results.get(results.size() - 1), "retrained from scratch on " + sample.length
                         + " rows, served at once"));
             } else {
-                RetrainOutcome outcome = new AsyncRetrainer(config).retrain(new RetrainRequest("events-mlp", serving.toUri().toString(),
-                        SyntheticEventStream.FEATURES, sample, seed * 100 + k));
+                RetrainOutcome outcome;
+                try {
+                    outcome = new AsyncRetrainer(config).retrain(new RetrainRequest("events-mlp", serving.toUri().toString(),
+                            SyntheticEventStream.FEATURES, sample, seed * 100 + k));
+                } catch (io.energysentinel.trainer.pipeline.CandidateRefused e) {
+                    outcome = new RetrainOutcome(new ModelEvent("events-mlp", "", "", ModelEvent.REJECTED, e.rule(), e.getMessage(), 0), null);
+                }
                 String v = outcome.verdict().outcome() + (outcome.verdict().reason() == null ? "" : " " + outcome.verdict().reason());
                 results.set(results.size() - 1, withVerdict(results.get(results.size() - 1), (results.get(results.size() - 1).verdict()
                         + " | " + sample.length + " clean rows -> " + v).replaceFirst("^ \\| ", "")));

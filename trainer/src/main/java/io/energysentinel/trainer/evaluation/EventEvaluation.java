@@ -177,7 +177,7 @@ public final class EventEvaluation {
         TrainedModel withGaussian = new TrainedModel(model.kind(), model.spec(), model.block(), Optional.empty(), Optional.of(gaussian));
         EventTraining.Result toExport = new EventTraining.Result(withGaussian, trained.modelDir(), trained.featureNames(),
                 trained.trainingRows(), trained.seconds(), trained.standardised(), trained.calibration(), trained.check(),
-                trained.stepsTaken(), trained.trainRows());
+                trained.stepsTaken(), trained.trainRows(), trained.reference(), trained.firstModel());
         EventTraining.writeBundle(toExport, "events-mlp-eval", "eval", settings.targetFpr(), settings.config(), bundleDir, manager);
         try (ModelBundle bundle = BundleLoader.load(bundleDir, ScorerOptions.cpu())) {
             for (String output : List.of(TensorNames.ENERGY, ScoreName.MAHALANOBIS.id())) {

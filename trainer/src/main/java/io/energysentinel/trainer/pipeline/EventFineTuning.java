@@ -31,6 +31,8 @@ public final class EventFineTuning {
      * the fresh data moves the model a third of the way at most, each version starting from the reference again.
      */
     static final double MAX_FRESH_SHARE = 1.0 / 3;
+    /** Fewest fresh rows a fine-tuning takes after vetting: a fifth of them checks the FPR, on at least 20. */
+    static final int MIN_FRESH_ROWS = 100;
     /** Share of the fresh rows held out to check the candidate's false-positive rate on current traffic. */
     static final double FRESH_HELD_OUT = 0.2;
 
@@ -64,6 +66,10 @@ public final class EventFineTuning {
         int offered = fresh.length;
         fresh = vetted(fresh, anchor, manifest);
         int vettedOut = offered - fresh.length;
+        if (fresh.length < MIN_FRESH_ROWS) {
+            throw new CandidateRefused("vetted_out", vettedOut + " of " + offered + " fresh rows score above the line's first model's "
+                    + "admission ceiling; " + fresh.length + " are left, a fine-tuning needs " + MIN_FRESH_ROWS);
+        }
         Splits split = Splits.of(fresh.length, 0, FRESH_HELD_OUT, seed);
         float[][] freshTrain = EventTraining.pick(fresh, split.train());
         float[][] freshCheck = EventTraining.pick(fresh, split.test());
@@ -98,7 +104,7 @@ public final class EventFineTuning {
     private static float[][] vetted(float[][] fresh, EventAnchor.Loaded anchor, BundleManifest manifest) {
         try (io.energysentinel.contract.scoring.OnnxScorer first = io.energysentinel.contract.scoring.OnnxScorer.open(anchor.firstModel(),
                 manifest.input().shape(), io.energysentinel.contract.scoring.ScorerOptions.cpu())) {
-            float[] energy = first.score(fresh).column(io.energysentinel.contract.ScoreName.ENERGY.id());
+            float[] energy = first.score(fresh).column(manifest.defaultScore().id());
             java.util.List<float[]> kept = new java.util.ArrayList<>(fresh.length);
             for (int i = 0; i < fresh.length; i++) {
                 if (energy[i] <= anchor.anchor().firstCeiling()) {
