@@ -1,6 +1,7 @@
 /**
- * Periodic retraining: the scorer passes on the events it judged normal, a reservoir keeps a uniform sample
- * of each interval's, and an asynchronous operator fits a new event model on it, writes and verifies its
- * bundle and announces it on the model-updates topic, which the job itself reads and swaps in.
+ * Retraining that cannot learn anomalies: clean samples per source ({@code CleanSamples}), a reservoir per line, a
+ * candidate fine-tuned from the serving bundle's anchor and judged before live traffic ({@code AsyncRetrainer},
+ * {@code RetrainPolicy}), then shadow-scored beside the serving model and promoted, rejected or later reverted by
+ * {@code ModelGate}; every decision is a model event with its numbers.
  */
 package io.energysentinel.job.retrain;
