@@ -54,7 +54,12 @@ public final class UpdatePolicy implements Serializable {
         throw new ModelRefusal(ModelRefusal.Reason.OUTSIDE_MODEL_ROOTS, "bundle " + real + " is not under the model roots " + roots);
     }
 
-    private static Path directory(String uri) {
+    /**
+     * The directory a bundle URI names: an absolute path or a plain {@code file:} URI.
+     *
+     * @throws ModelRefusal ({@link ModelRefusal.Reason#UNSUPPORTED_URI}) for anything else
+     */
+    public static Path directory(String uri) {
         try {
             if (uri.startsWith("/")) {
                 return Path.of(uri);

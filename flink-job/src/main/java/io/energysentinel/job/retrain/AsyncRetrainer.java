@@ -12,11 +12,11 @@ import io.energysentinel.job.metrics.ScoringMetrics;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.UpdateStage;
 import io.energysentinel.job.model.ModelEvent;
+import io.energysentinel.job.model.UpdatePolicy;
 import io.energysentinel.trainer.pipeline.CandidateEvaluation;
 import io.energysentinel.trainer.pipeline.CandidateRefused;
 import io.energysentinel.trainer.pipeline.EventFineTuning;
 import io.energysentinel.trainer.pipeline.EventTraining;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -87,10 +87,7 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
             } catch (CandidateRefused e) {
                 metrics.retrain("rejected");
                 LOG.info("retraining {} refused ({}): {}", request.modelId(), e.rule(), e.getMessage());
-                ModelEvent refused = new ModelEvent(request.modelId(), "", request.servingUri(), ModelEvent.REJECTED, e.rule(), e.getMessage(),
-                        System.currentTimeMillis());
-                metrics.verdict(refused.outcome(), refused.reason());
-                result.complete(List.of(new RetrainOutcome(refused, null)));
+                result.complete(List.of(noCandidate(request, e.rule(), e.getMessage())));
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted() || e instanceof java.util.concurrent.CancellationException) {
                     return;
@@ -98,12 +95,16 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
                 metrics.retrain("failed");
                 LOG.warn("retraining {} on {} normal events failed; the serving model stays", request.modelId(),
                         request.rows().length, e);
-                ModelEvent failed = new ModelEvent(request.modelId(), "", request.servingUri(), ModelEvent.REJECTED, "training_failed",
-                        String.valueOf(e.getMessage()), System.currentTimeMillis());
-                metrics.verdict(failed.outcome(), failed.reason());
-                result.complete(List.of(new RetrainOutcome(failed, null)));
+                result.complete(List.of(noCandidate(request, "training_failed", String.valueOf(e.getMessage()))));
             }
         });
+    }
+
+    /** The verdict of a retraining that produced no candidate, counted; {@code rule} says why. */
+    private RetrainOutcome noCandidate(RetrainRequest request, String rule, String detail) {
+        metrics.verdict(ModelEvent.REJECTED, rule);
+        return new RetrainOutcome(new ModelEvent(request.modelId(), "", request.servingUri(), ModelEvent.REJECTED, rule, detail,
+                System.currentTimeMillis()), null);
     }
 
     /** The retraining took too long: it is stopped (its thread interrupted, which PCD checks each step). */
@@ -127,7 +128,7 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
     RetrainOutcome retrain(RetrainRequest request) {
         String version = ZonedDateTime.now(ZoneOffset.UTC).format(VERSION) + "-retrained";
         Path dir = Path.of(config.retrainDir(), request.modelId(), version);
-        Path serving = bundleDir(request.servingUri());
+        Path serving = UpdatePolicy.directory(request.servingUri());
         long start = System.nanoTime();
         ScorerOptions options = new ScorerOptions(ExecutionProvider.CPU, 1, 256);
         try (NDManager manager = NDManager.newBaseManager();
@@ -156,11 +157,6 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
                     System.currentTimeMillis());
             return new RetrainOutcome(event, verdict.passed() ? candidate : null);
         }
-    }
-
-    /** The directory a bundle URI ({@code file:} URI or absolute path) names. */
-    static Path bundleDir(String uri) {
-        return uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
     }
 
     @Override

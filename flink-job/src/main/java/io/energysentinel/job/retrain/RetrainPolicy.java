@@ -14,7 +14,7 @@ import java.util.Locale;
  *     rise above its own baseline before none of its records train a model: a slow drift stays an anomaly
  * @param shadowRecords records a candidate scores beside the serving model before the gate decides
  * @param fprTolerance how far above the target FPR a candidate's measured FPR may lie (absolute, e.g. 0.01)
- * @param recallTolerance how far below the serving model's canary recall a candidate's may lie (absolute)
+ * @param recallTolerance how far below the line's first model's canary recall a candidate's may lie (absolute)
  * @param maxThresholdMove largest threshold move per version, in units of the serving model's median-to-threshold margin
  * @param revertFactor a promoted model whose alert rate exceeds this many times its calibrated FPR is out of band
  * @param revertWindowRecords records per window of the live alert rate after a promotion

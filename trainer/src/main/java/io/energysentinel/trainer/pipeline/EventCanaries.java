@@ -19,21 +19,9 @@ public final class EventCanaries {
     /** Canaries of every kind from {@code reference} rows; deterministic for a seed. */
     public static Map<String, float[][]> of(float[][] reference, long seed) {
         int d = reference[0].length;
-        double[] mean = new double[d];
-        double[] std = new double[d];
-        for (float[] r : reference) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += r[j] / (double) reference.length;
-            }
-        }
-        for (float[] r : reference) {
-            for (int j = 0; j < d; j++) {
-                std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / Math.max(1, reference.length - 1);
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            std[j] = Math.max(Math.sqrt(std[j]), 1e-6 * Math.max(1, Math.abs(mean[j])));
-        }
+        java.util.List<java.util.List<Double>> stats = io.energysentinel.trainer.model.EnergyNets.standardization(reference);
+        double[] mean = stats.get(0).stream().mapToDouble(Double::doubleValue).toArray();
+        double[] std = stats.get(1).stream().mapToDouble(Double::doubleValue).toArray();
         Random random = new Random(seed);
         Map<String, float[][]> out = new LinkedHashMap<>();
         for (String kind : List.of("SPIKE", "LEVEL_SHIFT", "DRIFT", "STUCK_SENSOR", "CORRELATION_BREAK")) {

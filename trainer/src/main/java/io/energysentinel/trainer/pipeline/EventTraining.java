@@ -222,27 +222,25 @@ public final class EventTraining {
                 result.check(), targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(),
                         config.seed(), result.stepsTaken(), config.asMap()).withCommand(command),
                 result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
-        double ceiling;
-        double canaryRecall;
-        double[] medianSource;
+        // One scoring of the calibration rows gives the admission ceiling, the median and, for a line's first model, its
+        // vetting ceiling.
+        double[] scores;
+        EventAnchor.FirstModel first = result.firstModel();
         try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
-            String score = written.defaultScore().id();
-            float[] energies = bundle.score(result.calibration()).column(score);
-            double[] values = new double[energies.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = energies[i];
+            float[] column = bundle.score(result.calibration()).column(written.defaultScore().id());
+            scores = new double[column.length];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = column[i];
             }
-            ceiling = ThresholdCalibrator.quantile(values, Math.max(0.5, 1 - ADMIT_MARGIN * targetFpr));
-            medianSource = values;
-            canaryRecall = result.firstModel() != null ? result.firstModel().canaryRecall()
-                    : CandidateEvaluation.canaryRecall(bundle, result.reference(), written.training().dataFingerprint().hashCode())
-                            .get(CandidateEvaluation.OVERALL);
+            if (first == null) {
+                first = new EventAnchor.FirstModel(dir.resolve(BundleWriter.ONNX_FILE), ThresholdCalibrator.quantile(scores, VET_QUANTILE),
+                        CandidateEvaluation.canaryRecall(bundle, result.reference(), written.training().dataFingerprint().hashCode())
+                                .get(CandidateEvaluation.OVERALL));
+            }
         }
-        EventAnchor.FirstModel first = result.firstModel() != null ? result.firstModel()
-                : new EventAnchor.FirstModel(dir.resolve(BundleWriter.ONNX_FILE), ThresholdCalibrator.quantile(values(result, written, dir), VET_QUANTILE),
-                        canaryRecall);
+        double ceiling = ThresholdCalibrator.quantile(scores, Math.max(0.5, 1 - ADMIT_MARGIN * targetFpr));
         BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling,
-                ThresholdCalibrator.quantile(medianSource, 0.5), first));
+                ThresholdCalibrator.quantile(scores, 0.5), first));
         try {
             Json.mapper().writeValue(dir.resolve(BundleManifest.FILE_NAME).toFile(), anchored);
         } catch (java.io.IOException e) {
@@ -266,17 +264,6 @@ public final class EventTraining {
      * learned a tail at a time. The reference rows still carry the whole normal range into every fine-tuning.
      */
     public static final double VET_QUANTILE = 0.75;
-
-    private static double[] values(Result result, BundleManifest written, Path dir) {
-        try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
-            float[] scores = bundle.score(result.calibration()).column(written.defaultScore().id());
-            double[] out = new double[scores.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = scores[i];
-            }
-            return out;
-        }
-    }
 
     /**
      * The training settings the event MLP is fitted with: SGLD in standardised coordinates clamped to
