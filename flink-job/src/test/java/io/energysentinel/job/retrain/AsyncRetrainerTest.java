@@ -86,6 +86,21 @@ class AsyncRetrainerTest {
         });
     }
 
+    @Test
+    void anAnchorAlteredAfterItsBundleWasWrittenIsRefusedNamingTheFile() throws Exception {
+        Path serving = servingBundle();
+        // Reference rows edited on disk, as a hostile or broken store might: retraining must not start from them.
+        java.nio.file.Files.writeString(serving.resolve("anchor").resolve("reference.json"),
+                "{\"featureNames\":[],\"train\":[],\"calibration\":[],\"check\":[]}");
+        List<RetrainOutcome> out = run(new RetrainRequest("events-mlp", serving.toUri().toString(), SyntheticEventStream.FEATURES,
+                rows(TestBundlesAccess.normalEvents(400, 3, 4)), 45L));
+        assertThat(out).singleElement().satisfies(outcome -> {
+            assertThat(outcome.shadow()).isNull();
+            assertThat(outcome.verdict().reason()).isEqualTo("training_failed");
+            assertThat(outcome.verdict().detail()).contains("anchor file reference.json has SHA-256");
+        });
+    }
+
     private Path servingBundle() {
         TestBundlesAccess.eventBundle(dir, "v1", 3);
         return dir.resolve("v1");
