@@ -172,7 +172,11 @@ class ScoringJobIT {
     void retrainsACandidateShadowScoresItAndPromotesItThroughTheGateWithoutRestart() throws Exception {
         ScoringJobConfig config = streamingConfig("rt", "--retrain-interval", "PT3S",
                 "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-min-rows", "1000", "--retrain-steps", "60",
-                "--shadow-records", "300");
+                "--shadow-records", "300",
+                // This test proves the wiring (verdict, shadow on every subtask, promotion, swap), not the gate's numbers
+                // (GateStateTest, RetrainingLifecycleIT): v1 here is a 150-step model calibrated on 120 rows, and a
+                // 60-step candidate of it flagged anywhere from 0% to 23% of live normal traffic across runs.
+                "--gate-fpr-tolerance", "0.5");
         String events = config.eventsTopic();
         String scores = config.scoresTopic();
         String updates = config.modelUpdatesTopic();
