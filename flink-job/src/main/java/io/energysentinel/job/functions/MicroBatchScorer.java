@@ -153,7 +153,8 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         metrics.batch(model.kind(), model.bundle().scorer().providerInUse().name(), version, result.scored().size(),
                 Duration.ofNanos(result.scoringNanos()));
         List<String> featureNames = model.bundle().manifest().input().featureNames();
-        boolean retraining = config.retrainingEnabled() && !featureNames.isEmpty();
+        // Every line, event or image, feeds retraining; a line whose bundle has no anchor gets a verdict saying so.
+        boolean retraining = config.retrainingEnabled();
         long anomalousCount = 0;
         ServedModel candidate = retraining ? lines.shadowFor(model.kind()) : null;
         for (BatchScoring.Scored s : result.scored()) {

@@ -13,7 +13,10 @@ import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.UpdateStage;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.UpdatePolicy;
+import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.pipeline.AnchorReference;
 import io.energysentinel.trainer.pipeline.CandidateEvaluation;
+import io.energysentinel.trainer.pipeline.ImageFineTuning;
 import io.energysentinel.trainer.pipeline.CandidateRefused;
 import io.energysentinel.trainer.pipeline.EventFineTuning;
 import io.energysentinel.trainer.pipeline.EventTraining;
@@ -133,23 +136,22 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
         ScorerOptions options = new ScorerOptions(ExecutionProvider.CPU, 1, 256);
         try (NDManager manager = NDManager.newBaseManager();
              ModelBundle servingBundle = BundleLoader.load(serving, options)) {
-            EventFineTuning.FineTuned tuned = EventFineTuning.fineTune(serving, request.rows(), config.retrainSteps(),
-                    request.requestedAt(), dir.resolveSibling(version + "-run"), manager);
             double targetFpr = servingBundle.threshold(servingBundle.manifest().defaultScore()).targetFpr();
-            BundleManifest manifest = EventTraining.writeBundle(tuned.result(), request.modelId(), version, targetFpr, tuned.config(),
-                    dir.resolve("bundle"), manager);
+            Candidate tuned = servingBundle.manifest().kind() == ModelKind.MLP_EBM
+                    ? eventCandidate(request, serving, version, dir, targetFpr, manager)
+                    : imageCandidate(request, serving, servingBundle.manifest(), version, dir, targetFpr, manager);
             ModelUpdate candidate = new ModelUpdate(request.modelId(), version, dir.resolve("bundle").toUri().toString(),
-                    manifest.onnx().sha256(), false, UpdateStage.SHADOW);
+                    tuned.manifest().onnx().sha256(), false, UpdateStage.SHADOW);
             CandidateEvaluation evaluation;
             // Proves the bundle the way serving will load it before anyone is told about it.
-            try (ModelBundle candidateBundle = BundleLoader.load(dir.resolve("bundle"), options, manifest.onnx().sha256())) {
-                evaluation = CandidateEvaluation.of(servingBundle, candidateBundle, tuned.result().reference(), tuned.freshCheck(),
+            try (ModelBundle candidateBundle = BundleLoader.load(dir.resolve("bundle"), options, tuned.manifest().onnx().sha256())) {
+                evaluation = CandidateEvaluation.of(servingBundle, candidateBundle, tuned.reference(), tuned.freshCheck(),
                         request.requestedAt());
             }
             RetrainPolicy.Verdict verdict = config.retrainPolicy().beforeShadow(evaluation);
             String detail = "fine-tuned from " + servingBundle.manifest().modelVersion() + " on " + tuned.freshUsed() + " fresh + "
-                    + tuned.result().reference().train().length + " reference rows (" + tuned.vettedOut()
-                    + " fresh rows kept out by the line's first model) in " + (System.nanoTime() - start) / 1_000_000 + " ms; "
+                    + tuned.referenceRows() + " reference inputs (" + tuned.vettedOut()
+                    + " fresh inputs kept out by the line's first model) in " + (System.nanoTime() - start) / 1_000_000 + " ms; "
                     + verdict.detail();
             LOG.info("retrained {} -> {}: {} ({})", request.modelId(), version, verdict.rule(), detail);
             ModelEvent event = new ModelEvent(request.modelId(), version, candidate.uri(),
@@ -157,6 +159,28 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
                     System.currentTimeMillis());
             return new RetrainOutcome(event, verdict.passed() ? candidate : null);
         }
+    }
+
+    /** A fine-tuned candidate's bundle and what it is judged on, whatever the line's kind. */
+    private record Candidate(BundleManifest manifest, AnchorReference reference, float[][] freshCheck, int freshUsed, int referenceRows,
+                             int vettedOut) {}
+
+    private Candidate eventCandidate(RetrainRequest request, Path serving, String version, Path dir, double targetFpr, NDManager manager) {
+        EventFineTuning.FineTuned tuned = EventFineTuning.fineTune(serving, request.rows(), config.retrainSteps(), request.requestedAt(),
+                dir.resolveSibling(version + "-run"), manager);
+        BundleManifest manifest = EventTraining.writeBundle(tuned.result(), request.modelId(), version, targetFpr, tuned.config(),
+                dir.resolve("bundle"), manager);
+        return new Candidate(manifest, tuned.result().reference(), tuned.freshCheck(), tuned.freshUsed(),
+                tuned.result().reference().train().length, tuned.vettedOut());
+    }
+
+    private Candidate imageCandidate(RetrainRequest request, Path serving, BundleManifest servingManifest, String version, Path dir,
+                                     double targetFpr, NDManager manager) {
+        ImageFineTuning.FineTuned tuned = ImageFineTuning.fineTune(serving, request.rows(), config.retrainSteps(), request.requestedAt(),
+                dir.resolveSibling(version + "-run"), manager);
+        BundleManifest manifest = ImageFineTuning.writeBundle(tuned, servingManifest, version, targetFpr, dir.resolve("bundle"), manager);
+        return new Candidate(manifest, tuned.reference(), tuned.freshCheck(), tuned.freshUsed(), tuned.reference().train().length,
+                tuned.vettedOut());
     }
 
     @Override

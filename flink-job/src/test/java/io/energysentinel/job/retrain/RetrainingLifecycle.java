@@ -128,28 +128,17 @@ final class RetrainingLifecycle {
                                 model.manifest().onnx().sha256());
                         ModelUpdate shadowUpdate = new ModelUpdate("events-mlp", shadow.manifest().modelVersion(), candidate.toUri().toString(),
                                 shadow.manifest().onnx().sha256(), false, io.energysentinel.contract.records.UpdateStage.SHADOW);
-                        for (int from = 0; from < x.length && candidate != null; from += 100) {
-                            long normal = 0, candOnly = 0, servOnly = 0, both = 0;
-                            for (int i = from; i < Math.min(x.length, from + 100); i++) {
-                                boolean s = scores[i] > threshold;
-                                boolean c = shadowScores[i] > shadowThreshold;
-                                normal += s ? 0 : 1;
-                                candOnly += c && !s ? 1 : 0;
-                                servOnly += s && !c ? 1 : 0;
-                                both += s && c ? 1 : 0;
+                        ShadowReplay.Result replay = ShadowReplay.replay(gate, "events-mlp",
+                                new ShadowReplay.Scored(servingUpdate, scores, threshold, 0.01),
+                                new ShadowReplay.Scored(shadowUpdate, shadowScores, shadowThreshold, 0.01), config.retrainPolicy());
+                        gate = replay.gate();
+                        if (replay.verdict() != null) {
+                            verdict = replay.verdict().outcome() + (replay.verdict().reason() == null ? "" : " " + replay.verdict().reason());
+                            if (ModelEvent.PROMOTED.equals(replay.verdict().outcome())) {
+                                // Served from the next interval on (a flush's granularity would not change the measures).
+                                serving = candidate;
                             }
-                            GateState.Step step = gate.step(new LineTally("events-mlp", servingUpdate, 0.01, normal + servOnly + both,
-                                    servOnly + both, shadowUpdate, 0.01, new ShadowTally(normal + servOnly + both, normal, candOnly, servOnly, both)),
-                                    config.retrainPolicy(), 0);
-                            gate = step.next();
-                            if (step.verdict() != null) {
-                                verdict = step.verdict().outcome() + (step.verdict().reason() == null ? "" : " " + step.verdict().reason());
-                                if (ModelEvent.PROMOTED.equals(step.verdict().outcome())) {
-                                    // Served from the next interval on (a flush's granularity would not change the measures).
-                                    serving = candidate;
-                                }
-                                candidate = null;
-                            }
+                            candidate = null;
                         }
                     }
                 }

@@ -13,6 +13,7 @@ import io.energysentinel.trainer.export.BundleRequest;
 import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
 import io.energysentinel.trainer.pipeline.EventTraining;
+import io.energysentinel.trainer.pipeline.ImageAnchor;
 import io.energysentinel.trainer.pipeline.ImageTraining;
 import io.energysentinel.trainer.pipeline.ImageTrainingPlan;
 import java.nio.file.Path;
@@ -127,15 +128,16 @@ final class TrainCommand implements Callable<Integer> {
                 preferred = report.bestMnistScore() == null ? null : ScoreName.fromId(report.bestMnistScore());
             }
             if (bundle != null) {
-                float[][] validation = result.validation();
-                int half = validation.length / 2;
+                ImageTraining.Split split = result.split();
                 BundleManifest m = BundleWriter.write(new BundleRequest(result.model(),
                         id("fashion-" + plan.kind().name().toLowerCase().replace('_', '-')), version(),
-                        java.util.Arrays.copyOfRange(validation, 0, half), java.util.Arrays.copyOfRange(validation, half, validation.length),
-                        targetFpr, metrics,
+                        split.calibration(), split.check(), targetFpr, metrics,
                         Provenance.of(result.trainingData().fingerprint(), result.trainingData().name(), training.seed,
                                 result.stepsTaken(), plan.config().asMap()).withCommand(commandLine()),
                         List.of(), 0, 1, preferred != null && preferred.servable() ? preferred : null), bundle, manager);
+                // The anchor makes the line retrainable by the job: weights, labelled reference images, held-out images.
+                m = ImageAnchor.attach(bundle, m, result.model(), ImageAnchor.Reference.sample(split.fit(), split.calibration(),
+                        split.check(), training.seed), split.calibration(), targetFpr, null);
                 printBundle(m, bundle);
             }
             return 0;

@@ -60,6 +60,9 @@ public final class TrainedModels {
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PARAMS))))) {
                 fresh.block().loadParameters(manager, in);
             }
+            // Loading replaces the parameter arrays with ones that need no gradient; a loaded model is trained further
+            // (fine-tuning) and differentiated (SGLD, gradient scores) as a fresh one is.
+            fresh.block().getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
             Optional<FeatureGaussians> gaussians = Files.isRegularFile(dir.resolve(GAUSSIANS))
                     ? Optional.of(readGaussians(dir.resolve(GAUSSIANS))) : Optional.empty();
             Optional<TrainedModel> background = Files.isDirectory(dir.resolve(BACKGROUND))

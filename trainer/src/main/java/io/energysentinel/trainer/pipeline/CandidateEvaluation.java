@@ -30,7 +30,7 @@ public record CandidateEvaluation(double targetFpr, double referenceFpr, int ref
     public static final String OVERALL = "overall";
 
     /** Measures {@code candidate} beside {@code serving} (both on their default score). */
-    public static CandidateEvaluation of(ModelBundle serving, ModelBundle candidate, EventAnchor.Reference reference, float[][] freshCheck,
+    public static CandidateEvaluation of(ModelBundle serving, ModelBundle candidate, AnchorReference reference, float[][] freshCheck,
                                          long seed) {
         String score = candidate.manifest().defaultScore().id();
         double candidateThreshold = candidate.threshold(candidate.manifest().defaultScore()).threshold();
@@ -53,11 +53,11 @@ public record CandidateEvaluation(double targetFpr, double referenceFpr, int ref
     }
 
     /** Recall of {@code bundle} at its threshold on the canaries of {@code reference}, per kind and {@link #OVERALL}. */
-    public static Map<String, Double> canaryRecall(ModelBundle bundle, EventAnchor.Reference reference, long seed) {
+    public static Map<String, Double> canaryRecall(ModelBundle bundle, AnchorReference reference, long seed) {
         String score = bundle.manifest().defaultScore().id();
         double threshold = bundle.threshold(bundle.manifest().defaultScore()).threshold();
         Map<String, Double> recall = new LinkedHashMap<>();
-        for (Map.Entry<String, float[][]> kind : EventCanaries.of(reference.train(), seed).entrySet()) {
+        for (Map.Entry<String, float[][]> kind : reference.canaries(seed).entrySet()) {
             recall.put(kind.getKey(), above(bundle.score(kind.getValue()).column(score), threshold));
         }
         recall.put(OVERALL, recall.values().stream().mapToDouble(Double::doubleValue).average().orElse(0));

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Writes and reads the {@link RetrainingAnchor} of an event bundle: the trainer's weights ({@code model/}) and the
@@ -24,7 +22,6 @@ import java.util.stream.Stream;
 public final class EventAnchor {
     /** Most reference training rows kept: enough to anchor a fine-tuning, small enough to ship with every bundle. */
     public static final int MAX_REFERENCE_ROWS = 2000;
-    private static final String MODEL = "model";
     private static final String REFERENCE = "reference.json";
 
     private EventAnchor() {}
@@ -36,7 +33,12 @@ public final class EventAnchor {
      * @param calibration held-out normal rows thresholds are calibrated on
      * @param check a second held-out set the FPR reached is measured on
      */
-    public record Reference(List<String> featureNames, float[][] train, float[][] calibration, float[][] check) {}
+    public record Reference(List<String> featureNames, float[][] train, float[][] calibration, float[][] check) implements AnchorReference {
+        @Override
+        public Map<String, float[][]> canaries(long seed) {
+            return EventCanaries.of(train, seed);
+        }
+    }
 
     /**
      * A read anchor: the weights to fine-tune from, the reference sample, and the line's first model.
@@ -57,23 +59,8 @@ public final class EventAnchor {
     /** Writes {@code model} and {@code reference} into {@code bundleDir/anchor}; returns the manifest entry. */
     public static RetrainingAnchor write(Path bundleDir, TrainedModel model, Reference reference, double admitCeiling, double referenceMedian,
                                          FirstModel first) {
-        Path dir = bundleDir.resolve(RetrainingAnchor.DIRECTORY);
-        try {
-            Files.createDirectories(dir);
-            Files.copy(first.onnx(), dir.resolve(RetrainingAnchor.FIRST_MODEL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            TrainedModels.save(model, dir.resolve(MODEL));
-            Json.compact().writeValue(dir.resolve(REFERENCE).toFile(), reference);
-            Map<String, String> files = new TreeMap<>();
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path file : all.filter(Files::isRegularFile).toList()) {
-                    files.put(dir.relativize(file).toString().replace('\\', '/'), BundleLoader.sha256(file, bundleDir));
-                }
-            }
-            return new RetrainingAnchor(RetrainingAnchor.DIRECTORY, files, admitCeiling, referenceMedian, reference.train().length,
-                    first.admitCeiling(), first.canaryRecall());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the retraining anchor in " + dir, e);
-        }
+        return AnchorFiles.write(bundleDir, model, dir -> Json.compact().writeValue(dir.resolve(REFERENCE).toFile(), reference),
+                reference.train().length, admitCeiling, referenceMedian, first);
     }
 
     /**
@@ -83,39 +70,15 @@ public final class EventAnchor {
      */
     public static Loaded read(Path bundleDir, NDManager manager) {
         BundleManifest manifest = BundleLoader.readManifest(bundleDir);
+        Path dir = AnchorFiles.verified(bundleDir, manifest, List.of(REFERENCE, RetrainingAnchor.FIRST_MODEL));
         RetrainingAnchor anchor = manifest.anchor();
-        if (anchor == null) {
-            throw new IllegalArgumentException("bundle " + manifest.modelId() + "/" + manifest.modelVersion()
-                    + " carries no retraining anchor (train it with this version of the trainer to make its line retrainable)");
-        }
-        Path dir = bundleDir.resolve(anchor.directory()).normalize();
-        if (!dir.startsWith(bundleDir.normalize())) {
-            throw new IllegalArgumentException("anchor directory " + anchor.directory() + " leaves the bundle");
-        }
-        for (Map.Entry<String, String> file : anchor.files().entrySet()) {
-            Path path = dir.resolve(file.getKey()).normalize();
-            if (!path.startsWith(dir)) {
-                throw new IllegalArgumentException("anchor file " + file.getKey() + " leaves the anchor directory");
-            }
-            String actual = BundleLoader.sha256(path, bundleDir);
-            if (!actual.equalsIgnoreCase(file.getValue())) {
-                throw new IllegalArgumentException("anchor file " + file.getKey() + " has SHA-256 " + actual + ", the manifest says "
-                        + file.getValue());
-            }
-        }
-        if (!anchor.files().containsKey(REFERENCE)) {
-            throw new IllegalArgumentException("anchor lists no " + REFERENCE);
-        }
         try {
             Reference reference = Json.mapper().readValue(dir.resolve(REFERENCE).toFile(), Reference.class);
             if (!reference.featureNames().equals(manifest.input().featureNames())) {
                 throw new IllegalArgumentException("anchor reference has features " + reference.featureNames() + ", the bundle "
                         + manifest.input().featureNames());
             }
-            if (!anchor.files().containsKey(RetrainingAnchor.FIRST_MODEL)) {
-                throw new IllegalArgumentException("anchor lists no " + RetrainingAnchor.FIRST_MODEL);
-            }
-            return new Loaded(TrainedModels.load(dir.resolve(MODEL), manager), reference, anchor, dir.resolve(RetrainingAnchor.FIRST_MODEL));
+            return new Loaded(TrainedModels.load(dir.resolve(AnchorFiles.MODEL), manager), reference, anchor, dir.resolve(RetrainingAnchor.FIRST_MODEL));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the anchor reference of " + bundleDir + ": " + e.getMessage(), e);
         }

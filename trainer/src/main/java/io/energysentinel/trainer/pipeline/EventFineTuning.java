@@ -26,16 +26,6 @@ import java.util.List;
  * current traffic. Settings come from the serving bundle's provenance; only the step budget and seed are the job's.
  */
 public final class EventFineTuning {
-    /**
-     * Largest share of fresh rows in a fine-tuning's training set; the rest is the reference. A third: whatever crept into
-     * the fresh data moves the model a third of the way at most, each version starting from the reference again.
-     */
-    static final double MAX_FRESH_SHARE = 1.0 / 3;
-    /** Fewest fresh rows a fine-tuning takes after vetting: a fifth of them checks the FPR, on at least 20. */
-    static final int MIN_FRESH_ROWS = 100;
-    /** Share of the fresh rows held out to check the candidate's false-positive rate on current traffic. */
-    static final double FRESH_HELD_OUT = 0.2;
-
     private EventFineTuning() {}
 
     /**
@@ -63,23 +53,9 @@ public final class EventFineTuning {
         EventAnchor.Loaded anchor = EventAnchor.read(servingBundle, manager);
         TrainingConfig config = TrainingConfig.fromMap(manifest.training().config(), EventTraining.defaults())
                 .withBudget(steps, java.time.Duration.ZERO).withSeed(seed);
-        int offered = fresh.length;
-        fresh = vetted(fresh, anchor, manifest);
-        int vettedOut = offered - fresh.length;
-        if (fresh.length < MIN_FRESH_ROWS) {
-            throw new CandidateRefused("vetted_out", vettedOut + " of " + offered + " fresh rows score above the line's first model's "
-                    + "admission ceiling; " + fresh.length + " are left, a fine-tuning needs " + MIN_FRESH_ROWS);
-        }
-        Splits split = Splits.of(fresh.length, 0, FRESH_HELD_OUT, seed);
-        float[][] freshTrain = EventTraining.pick(fresh, split.train());
-        float[][] freshCheck = EventTraining.pick(fresh, split.test());
-        float[][] reference = anchor.reference().train();
-        int most = (int) (reference.length * MAX_FRESH_SHARE / (1 - MAX_FRESH_SHARE));
-        if (freshTrain.length > most) {
-            freshTrain = EventTraining.pick(freshTrain, Arrays.copyOf(Splits.permutation(freshTrain.length, seed), most));
-        }
-        float[][] rows = Arrays.copyOf(reference, reference.length + freshTrain.length);
-        System.arraycopy(freshTrain, 0, rows, reference.length, freshTrain.length);
+        FreshRows freshRows = FreshRows.of(fresh, anchor.firstModel(), manifest, anchor.reference().train().length, seed);
+        float[][] rows = freshRows.after(anchor.reference().train());
+        float[][] freshCheck = freshRows.check();
         if (rows.length < config.batchSize() || freshCheck.length < 20) {
             throw new IllegalArgumentException("fine-tuning needs at least " + config.batchSize() + " rows and 20 fresh rows held out; got "
                     + rows.length + " and " + freshCheck.length);
@@ -88,31 +64,10 @@ public final class EventFineTuning {
         TrainedModel inner = warmStart(anchor.model(), full, manager, seed);
         // The threshold is the quantile of all the reference's held-out rows (no serving model filtered them; twice the rows,
         // half the variance); the FPR reached is measured on the fresh held-out slice, today's traffic.
-        float[][] calibration = Arrays.copyOf(anchor.reference().calibration(),
-                anchor.reference().calibration().length + anchor.reference().check().length);
-        System.arraycopy(anchor.reference().check(), 0, calibration, anchor.reference().calibration().length, anchor.reference().check().length);
-        EventTraining.Result result = EventTraining.fit(full, inner, rows, anchor.reference(), calibration, freshCheck,
+        EventTraining.Result result = EventTraining.fit(full, inner, rows, anchor.reference(), anchor.reference().heldOut(), freshCheck,
                 new EventAnchor.FirstModel(anchor.firstModel(), anchor.anchor().firstCeiling(), anchor.anchor().canaryRecall()), config,
                 outDir, manager, false);
-        return new FineTuned(result, config, freshCheck, freshTrain.length, vettedOut);
-    }
-
-    /**
-     * The fresh rows the line's first model scores at or under its admission ceiling: a later version may have come to
-     * accept a slow drift a little at a time, the first model has not, so nothing it would keep out is ever learned.
-     */
-    private static float[][] vetted(float[][] fresh, EventAnchor.Loaded anchor, BundleManifest manifest) {
-        try (io.energysentinel.contract.scoring.OnnxScorer first = io.energysentinel.contract.scoring.OnnxScorer.open(anchor.firstModel(),
-                manifest.input().shape(), io.energysentinel.contract.scoring.ScorerOptions.cpu())) {
-            float[] energy = first.score(fresh).column(manifest.defaultScore().id());
-            java.util.List<float[]> kept = new java.util.ArrayList<>(fresh.length);
-            for (int i = 0; i < fresh.length; i++) {
-                if (energy[i] <= anchor.anchor().firstCeiling()) {
-                    kept.add(fresh[i]);
-                }
-            }
-            return kept.toArray(new float[0][]);
-        }
+        return new FineTuned(result, config, freshCheck, freshRows.train().length, freshRows.vettedOut());
     }
 
     /** The trainable layers of {@code serving}, as a model of their own holding copies of its weights. */

@@ -222,33 +222,8 @@ public final class EventTraining {
                 result.check(), targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(),
                         config.seed(), result.stepsTaken(), config.asMap()).withCommand(command),
                 result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
-        // One scoring of the calibration rows gives the admission ceiling, the median and, for a line's first model, its
-        // vetting ceiling.
-        double[] scores;
-        EventAnchor.FirstModel first = result.firstModel();
-        try (ModelBundle bundle = BundleLoader.load(dir, ScorerOptions.cpu())) {
-            float[] column = bundle.score(result.calibration()).column(written.defaultScore().id());
-            scores = new double[column.length];
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = column[i];
-            }
-            if (first == null) {
-                first = new EventAnchor.FirstModel(dir.resolve(BundleWriter.ONNX_FILE), ThresholdCalibrator.quantile(scores, VET_QUANTILE),
-                        CandidateEvaluation.canaryRecall(bundle, result.reference(), written.training().dataFingerprint().hashCode())
-                                .get(CandidateEvaluation.OVERALL));
-            }
-        }
-        double ceiling = ThresholdCalibrator.quantile(scores, Math.max(0.5, 1 - ADMIT_MARGIN * targetFpr));
-        BundleManifest anchored = written.withAnchor(EventAnchor.write(dir, result.model(), result.reference(), ceiling,
-                ThresholdCalibrator.quantile(scores, 0.5), first));
-        try {
-            Json.mapper().writeValue(dir.resolve(BundleManifest.FILE_NAME).toFile(), anchored);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(BundleManifest.FILE_NAME), e);
-        }
-        try (ModelBundle verified = BundleLoader.load(dir, ScorerOptions.cpu())) {
-            return verified.manifest();
-        }
+        return AnchoredBundles.anchor(dir, written, result.calibration(), result.reference(), result.firstModel(), targetFpr,
+                (ceiling, median, first) -> EventAnchor.write(dir, result.model(), result.reference(), ceiling, median, first));
     }
 
     /**

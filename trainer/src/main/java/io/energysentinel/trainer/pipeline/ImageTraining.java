@@ -42,7 +42,7 @@ public final class ImageTraining {
     private ImageTraining() {}
 
     /** What the run produced and where. */
-    public record Result(TrainedModel model, Path modelDir, TrainingData trainingData, float[][] validation,
+    public record Result(TrainedModel model, Path modelDir, TrainingData trainingData, Split split,
                          Map<String, Object> summary) {
         /** Optimiser steps actually taken: warm-up, main and background model together. */
         public long stepsTaken() {
@@ -56,14 +56,41 @@ public final class ImageTraining {
         }
     }
 
+    /**
+     * The images a model trains on and those held out to calibrate it: the validation images are the first half
+     * calibration, the second half check.
+     */
+    public record Split(ImageDataset fit, float[][] validation) {
+        /** The held-out images thresholds are calibrated on. */
+        public float[][] calibration() {
+            return java.util.Arrays.copyOfRange(validation, 0, validation.length / 2);
+        }
+
+        /** The held-out images the FPR reached is measured on. */
+        public float[][] check() {
+            return java.util.Arrays.copyOfRange(validation, validation.length / 2, validation.length);
+        }
+    }
+
+    /**
+     * How {@link #run} splits {@code train}: at most {@code trainLimit} images (0 = all), {@code validationSize} of them
+     * (at most half) held out, drawn by {@code seed}. The same arguments give the same split, which is how a bundle
+     * trained before anchors existed can get one ({@code anchor} command).
+     */
+    public static Split split(ImageDataset train, int trainLimit, int validationSize, long seed) {
+        ImageDataset usable = trainLimit > 0 ? train.take(trainLimit) : train;
+        double validationFraction = Math.min(0.5, validationSize / (double) usable.size());
+        Splits splits = Splits.of(usable.size(), validationFraction, 0, seed);
+        return new Split(usable.subset(splits.train(), usable.name() + "/train-split"),
+                usable.subset(splits.validation(), usable.name() + "/validation").pixels());
+    }
+
     /** Trains on {@code train} per {@code plan}, writing into {@code outDir}. */
     public static Result run(ImageDataset train, ImageTrainingPlan plan, Path outDir, NDManager manager, boolean progressBar) {
-        ImageDataset usable = plan.trainLimit() > 0 ? train.take(plan.trainLimit()) : train;
-        double validationFraction = Math.min(0.5, plan.validationSize() / (double) usable.size());
-        Splits splits = Splits.of(usable.size(), validationFraction, 0, plan.config().seed());
-        ImageDataset fit = usable.subset(splits.train(), usable.name() + "/train-split");
-        float[][] validation = usable.subset(splits.validation(), usable.name() + "/validation").pixels();
-        List<Integer> shape = List.of(1, usable.rows(), usable.cols());
+        Split split = split(train, plan.trainLimit(), plan.validationSize(), plan.config().seed());
+        ImageDataset fit = split.fit();
+        float[][] validation = split.validation();
+        List<Integer> shape = List.of(1, fit.rows(), fit.cols());
         TrainingData data = new TrainingData(fit.name(), fit.pixels(), fit.labels(), shape);
 
         NetworkSpec spec = plan.kind() == ModelKind.JEM
@@ -110,7 +137,7 @@ public final class ImageTraining {
         summary.put("config", plan.config().asMap());
         summary.put("peakRssMb", ProcessMemory.peakRssMb());
         writeJson(outDir.resolve("training.json"), summary);
-        return new Result(model, modelDir, data, validation, summary);
+        return new Result(model, modelDir, data, split, summary);
     }
 
     private static Map<String, Object> train(TrainedModel model, TrainingData data, TrainingConfig config, NDManager manager,

@@ -58,8 +58,8 @@ public final class PcdTrainer implements AutoCloseable {
 
     /** A trainer over an initialised model; state lives in a sub-manager of {@code parent}. */
     public PcdTrainer(TrainedModel model, TrainingData data, TrainingConfig config, NDManager parent, DivergenceGuard guard) {
-        if (model.kind() == ModelKind.JEM && java.util.Arrays.stream(data.labels()).anyMatch(l -> l < 0)) {
-            throw new IllegalArgumentException("JEM training needs a label for every input");
+        if (model.kind() == ModelKind.JEM && java.util.Arrays.stream(data.labels()).allMatch(l -> l < 0)) {
+            throw new IllegalArgumentException("JEM training needs labelled inputs (unlabelled ones, label -1, train the energy term only)");
         }
         this.model = model;
         this.data = data;
@@ -227,11 +227,16 @@ public final class PcdTrainer implements AutoCloseable {
         return contrast.add(regulariser);
     }
 
-    /** Mean cross-entropy of {@code [B, C]} logits against integer labels. */
+    /**
+     * Mean cross-entropy of {@code [B, C]} logits against integer labels, over the rows that have one: a label of -1
+     * (an image from live traffic, which carries none) contributes to the energy term only, never to the classifier.
+     */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
         NDArray logProbs = logits.sub(Energies.logSumExp(logits).expandDims(1));
-        NDArray picked = logProbs.mul(labels.oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
-        return picked.mean().neg();
+        NDArray labelled = labels.gte(0f).toType(logits.getDataType(), false);
+        // -1 has no one-hot column: those rows are pointed at class 0 and masked out.
+        NDArray picked = logProbs.mul(labels.maximum(0f).oneHot((int) logits.getShape().get(1))).sum(new int[] {1}).mul(labelled);
+        return picked.sum().div(labelled.sum().maximum(1f)).neg();
     }
 
     private float[] labelsOf(int[] idx) {

@@ -46,6 +46,19 @@ class PcdTrainerTest {
     }
 
     @Test
+    void unlabelledRowsAddNothingToTheCrossEntropy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[][] {{1f, 2f, 3f}, {9f, -4f, 0f}, {0f, 0f, 0f}});
+            // The middle row is an image from live traffic (label -1): it would dominate the mean if it counted.
+            NDArray labels = m.create(new float[] {2f, -1f, 0f});
+            double l0 = -(3 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)));
+            double l2 = Math.log(3);
+            assertThat(PcdTrainer.crossEntropy(logits, labels).getFloat()).isCloseTo((float) ((l0 + l2) / 2), within(1e-5f));
+            assertThat(PcdTrainer.crossEntropy(logits.get("1:2"), labels.get("1:2")).getFloat()).isCloseTo(0f, within(1e-9f));
+        }
+    }
+
+    @Test
     void eachKindTrainsAFewStepsWithFiniteEnergies() {
         for (ModelKind kind : ModelKind.values()) {
             try (NDManager m = NDManager.newBaseManager()) {
