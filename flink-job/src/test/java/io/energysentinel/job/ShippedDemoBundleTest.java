@@ -18,6 +18,12 @@ class ShippedDemoBundleTest {
             assertThat(bundle.manifest().training().command()).startsWith("scripts/trainer.sh train --kind jem")
                     .contains("--bundle demo/fashion-jem-demo");
             assertThat(bundle.manifest().defaultScore()).isNotNull();
+            // Retrainable by the job: its anchor (added by the anchor command from the run's weights) is listed and verified.
+            assertThat(bundle.manifest().anchor()).isNotNull();
+        }
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertThat(io.energysentinel.trainer.pipeline.ImageAnchor.read(Path.of("..", "demo", "fashion-jem-demo"), manager)
+                    .reference().train()).hasNumberOfRows(1500);
         }
         try (ModelBundle bundle = BundleLoader.load(Path.of("..", "demo", "events-mlp-demo"), ScorerOptions.cpu())) {
             assertThat(bundle.manifest().modelId()).isEqualTo("events-mlp-demo");
