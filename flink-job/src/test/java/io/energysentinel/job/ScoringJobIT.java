@@ -169,10 +169,10 @@ class ScoringJobIT {
     }
 
     @Test
-    void retrainsACandidateShadowScoresItAndPromotesItThroughTheGateWithoutRestart() throws Exception {
+    void retrainsACandidateShadowScoresItPromotesItAndRevertsItWhenItsAlertRateLeavesTheBand() throws Exception {
         ScoringJobConfig config = streamingConfig("rt", "--retrain-interval", "PT3S",
                 "--retrain-dir", dir.resolve("retrained").toString(), "--retrain-min-rows", "1000", "--retrain-steps", "60",
-                "--shadow-records", "300",
+                "--shadow-records", "300", "--revert-window-records", "200",
                 // This test proves the wiring (verdict, shadow on every subtask, promotion, swap), not the gate's numbers
                 // (GateStateTest, RetrainingLifecycleIT): v1 here is a 150-step model calibrated on 120 rows, and a
                 // 60-step candidate of it flagged anywhere from 0% to 23% of live normal traffic across runs.
@@ -186,7 +186,7 @@ class ScoringJobIT {
         try {
             // The hosts v1 was trained on (seed 1), carried on: retraining on another population's traffic is for the gate to
             // reject (a candidate calibrated on v1's reference flags far over 1% of it), not a wiring test.
-            List<Event> traffic = TestBundles.normalEvents(1000, 3, 1);
+            List<Event> traffic = TestBundles.normalEvents(1200, 3, 1);
             kafka.send(events, asRecords(traffic.subList(0, 2400)));
             // The reservoir requests a retraining 3 s after its first clean sample (of 2,400 events, those outside the
             // quarantine around alerts and under the margin band: over the 1,000 a retraining needs); the candidate, fine-tuned from v1's
@@ -221,6 +221,25 @@ class ScoringJobIT {
             Set<String> last = traffic.subList(2900, 2910).stream().map(Event::id).collect(Collectors.toSet());
             assertThat(read(scores, 2910, ScoredRecord.class)).filteredOn(s -> last.contains(s.recordId()))
                     .hasSize(10).allSatisfy(s -> assertThat(s.modelVersion()).isEqualTo(candidate));
+
+            // The promoted version alerts on every record (the latency of all hosts shifted: 100x its calibrated 1%) for two
+            // windows of 200 records: the gate reverts the line to v1 on its own, with the numbers, and both subtasks swap back.
+            List<Event> shifted = new ArrayList<>();
+            for (Event e : traffic.subList(2910, 3400)) {
+                Map<String, Double> features = new java.util.LinkedHashMap<>(e.features());
+                features.replaceAll((name, value) -> value * 3 + 40);
+                shifted.add(new Event(e.id(), e.source(), e.eventTime(), features));
+            }
+            kafka.send(events, asRecords(shifted));
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.REVERTED.equals(e.outcome()), 1)).singleElement().satisfies(e -> {
+                assertThat(e.modelVersion()).isEqualTo(candidate);
+                assertThat(e.reason()).isEqualTo("alert_rate");
+                assertThat(e.detail()).contains("back to v1").contains("calibrated FPR");
+            });
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.ACCEPTED.equals(e.outcome()) && "v1".equals(e.modelVersion()), 2))
+                    .hasSize(2);
+            assertThat(MetricsEndpoint.scrape())
+                    .contains("energysentinel_retrain_verdicts_total{outcome=\"reverted\",reason=\"alert_rate\"} 1.0");
         } finally {
             job.cancel().get();
         }
