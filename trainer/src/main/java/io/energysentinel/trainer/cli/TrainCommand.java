@@ -14,6 +14,7 @@ import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.pipeline.ImageAnchor;
+import io.energysentinel.trainer.scores.ServedScoreChoice;
 import io.energysentinel.trainer.pipeline.ImageTraining;
 import io.energysentinel.trainer.pipeline.ImageTrainingPlan;
 import java.nio.file.Path;
@@ -117,24 +118,31 @@ final class TrainCommand implements Callable<Integer> {
                     channels, hidden, training.toConfig(0f, 1f), backgroundShare, warmup, perturbRate, validation, trainLimit);
             ImageTraining.Result result = ImageTraining.run(train, plan, out, manager, !noProgress);
             System.out.printf("trained %s in %.0f s -> %s%n", plan.kind(), (Double) result.summary().get("seconds"), result.modelDir());
-            Map<String, Double> metrics = Map.of();
-            ScoreName preferred = null;
+            ImageTraining.Split split = result.split();
+            // The served score is chosen on proxies of the held-out training images, never on OOD data: MNIST and the
+            // other evaluation sets stay tests.
+            ServedScoreChoice.Choice choice = ServedScoreChoice.choose(result.model(), split.calibration(), split.fit().rows(),
+                    training.seed, manager);
+            System.out.printf("served score %s, chosen on %s%n", choice.score().id(), choice.chosenOn());
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            choice.proxyAuroc().forEach((set, byScore) -> byScore.forEach((score, auroc) ->
+                    metrics.put("proxy." + set + "." + score + ".auroc", auroc)));
             if (evaluate) {
                 ImageEvaluation.Report report = ImageEvaluation.run(result.model(),
                         FashionMnist.load(fashion, FashionMnist.Split.TEST),
-                        MnistDigitsJson.load(locator.requireMnistDigits()), out, evalLimit, manager);
+                        MnistDigitsJson.load(locator.requireMnistDigits()), out, evalLimit,
+                        new ImageEvaluation.OperatingPoint(ImageEvaluation.thresholds(result.model(), split.calibration(), targetFpr, manager),
+                                choice.score().id(), choice.chosenOn()), manager);
                 EvaluateCommand.print(report);
-                metrics = report.flat();
-                preferred = report.bestMnistScore() == null ? null : ScoreName.fromId(report.bestMnistScore());
+                metrics.putAll(report.flat());
             }
             if (bundle != null) {
-                ImageTraining.Split split = result.split();
                 BundleManifest m = BundleWriter.write(new BundleRequest(result.model(),
                         id("fashion-" + plan.kind().name().toLowerCase().replace('_', '-')), version(),
                         split.calibration(), split.check(), targetFpr, metrics,
                         Provenance.of(result.trainingData().fingerprint(), result.trainingData().name(), training.seed,
                                 result.stepsTaken(), plan.config().asMap()).withCommand(commandLine()),
-                        List.of(), 0, 1, preferred != null && preferred.servable() ? preferred : null), bundle, manager);
+                        List.of(), 0, 1, choice.score()), bundle, manager);
                 // The anchor makes the line retrainable by the job: weights, labelled reference images, held-out images.
                 m = ImageAnchor.attach(bundle, m, result.model(), ImageAnchor.Reference.sample(split.fit(), split.calibration(),
                         split.check(), training.seed), split.calibration(), targetFpr, null);

@@ -89,4 +89,39 @@ public final class Corruptions {
     private static float clamp(float v) {
         return Math.max(0f, Math.min(1f, v));
     }
+
+    /**
+     * Copies of {@code images} ({@code side x side}) with their {@code tile x tile} blocks permuted (tile 1: every pixel):
+     * the pixel values stay, the object is gone; with larger tiles local texture stays too.
+     */
+    public static float[][] tileShuffle(float[][] images, int side, int tile, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int perRow = side / tile;
+        int tiles = perRow * perRow;
+        float[][] out = new float[images.length][];
+        for (int i = 0; i < images.length; i++) {
+            int[] order = new int[tiles];
+            for (int t = 0; t < tiles; t++) {
+                order[t] = t;
+            }
+            for (int t = tiles - 1; t > 0; t--) {
+                int k = random.nextInt(t + 1);
+                int swap = order[t];
+                order[t] = order[k];
+                order[k] = swap;
+            }
+            float[] x = images[i].clone();
+            for (int t = 0; t < tiles; t++) {
+                int fromRow = (order[t] / perRow) * tile;
+                int fromCol = (order[t] % perRow) * tile;
+                int toRow = (t / perRow) * tile;
+                int toCol = (t % perRow) * tile;
+                for (int r = 0; r < tile; r++) {
+                    System.arraycopy(images[i], (fromRow + r) * side + fromCol, x, (toRow + r) * side + toCol, tile);
+                }
+            }
+            out[i] = x;
+        }
+        return out;
+    }
 }

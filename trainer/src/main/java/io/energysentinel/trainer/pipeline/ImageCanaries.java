@@ -28,22 +28,7 @@ public final class ImageCanaries {
         out.put("NOISE", Corruptions.gaussianNoise(base, 0.5, seed + 1));
         out.put("INVERTED", Corruptions.invert(base));
         out.put("BLURRED", Corruptions.blur(base, side, 2));
-        out.put("SHUFFLED", shuffled(base, random));
-        return out;
-    }
-
-    private static float[][] shuffled(float[][] images, Random random) {
-        float[][] out = new float[images.length][];
-        for (int i = 0; i < images.length; i++) {
-            float[] x = images[i].clone();
-            for (int j = x.length - 1; j > 0; j--) {
-                int k = random.nextInt(j + 1);
-                float t = x[j];
-                x[j] = x[k];
-                x[k] = t;
-            }
-            out[i] = x;
-        }
+        out.put("SHUFFLED", Corruptions.tileShuffle(base, side, 1, random.nextLong()));
         return out;
     }
 }

@@ -35,6 +35,10 @@ class ImageAnchorCommandTest {
                 "--bundle", bundle.toString(), "--no-progress")).isZero();
         BundleManifest written = BundleLoader.readManifest(bundle);
         assertThat(written.anchor()).isNotNull();
+        // The served score was chosen on proxies of held-out training images (recorded), without --evaluate's OOD sets.
+        assertThat(written.metrics()).containsKey("proxy.pixel-shuffled." + written.defaultScore().id() + ".auroc")
+                .containsKey("proxy.tile-shuffled." + written.defaultScore().id() + ".auroc")
+                .doesNotContainKeys("mnist." + written.defaultScore().id() + ".auroc");
         assertThat(written.anchor().referenceRows()).as("1,200 images less 400 held out").isEqualTo(800);
         try (NDManager manager = NDManager.newBaseManager()) {
             ImageAnchor.Loaded loaded = ImageAnchor.read(bundle, manager);
