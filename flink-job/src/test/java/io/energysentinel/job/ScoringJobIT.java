@@ -10,6 +10,11 @@ import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.Event;
+import io.energysentinel.contract.records.ImageEncoding;
+import io.energysentinel.contract.records.ImageRecord;
+import io.energysentinel.contract.bundle.BundleLoader;
+import io.energysentinel.trainer.data.DataLocator;
+import io.energysentinel.trainer.data.FashionMnist;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import io.energysentinel.job.metrics.MetricsEndpoint;
@@ -245,6 +250,59 @@ class ScoringJobIT {
         }
     }
 
+    @Test
+    void retrainsAnImageLineShadowScoresItAndPromotesItInTheRunningJob() throws Exception {
+        Path imageLine = TestBundles.demoImageBundle(dir.resolve("image-v1"));
+        String served = BundleLoader.readManifest(imageLine).modelVersion();
+        ScoringJobConfig config = streamingConfig("irt", "--images-topic", "irt-images", "--bundle", imageLine.toString(),
+                "--retrain-interval", "PT3S", "--retrain-dir", dir.resolve("image-retrained").toString(), "--retrain-min-rows", "1000",
+                "--retrain-steps", "30", "--shadow-records", "300");
+        kafka.createTopics(2, "irt-images");
+        String updates = config.modelUpdatesTopic();
+        StreamExecutionEnvironment env = environment(config);
+        kafkaJob(config, false).build(env);
+        var job = env.executeAsync("image-retrain-it");
+        try {
+            // Live images from four cameras: Fashion-MNIST test images, as raw bytes. Of 3,600, those far from any alert and
+            // under the margin band (CleanSamples) exceed the 1,000 a retraining needs.
+            float[][] test = FashionMnist.load(DataLocator.fromEnvironment().requireFashionMnist(), FashionMnist.Split.TEST).pixels();
+            kafka.send("irt-images", imageRecords(test, 0, 3600));
+            List<ModelEvent> shadows = awaitModelEvents(updates,
+                    e -> ModelEvent.SHADOW.equals(e.outcome()) && "fashion-jem-demo".equals(e.modelId()), 2);
+            if (shadows.size() < 2) {
+                org.junit.jupiter.api.Assertions.fail("no image candidate in shadow scoring on both subtasks; model events: "
+                        + kafka.readCommitted(ScoringJobConfig.modelEventsTopicOf(updates), Integer.MAX_VALUE, Duration.ofSeconds(3),
+                        Duration.ZERO));
+            }
+            String candidate = shadows.get(0).modelVersion();
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.CANDIDATE.equals(e.outcome()), 1)).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("fine-tuned from " + served).contains("canary recall"));
+
+            kafka.send("irt-images", imageRecords(test, 3600, 4200));
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.PROMOTED.equals(e.outcome()), 1)).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("records shadow-scored").contains("replaces " + served));
+            assertThat(awaitModelEvents(updates, e -> ModelEvent.ACCEPTED.equals(e.outcome()) && candidate.equals(e.modelVersion()), 2))
+                    .hasSize(2);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Images {@code from..to} of {@code pixels} as RAW_U8 records from four cameras. */
+    private static List<Map.Entry<String, String>> imageRecords(float[][] pixels, int from, int to) throws IOException {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            byte[] raw = new byte[pixels[i].length];
+            for (int j = 0; j < raw.length; j++) {
+                raw[j] = (byte) Math.round(pixels[i][j] * 255);
+            }
+            String camera = "camera-" + (i % 4);
+            out.add(new AbstractMap.SimpleEntry<>(camera, Json.compact().writeValueAsString(new ImageRecord("image-" + i, camera,
+                    TestBundles.START + i * 1000L, ImageEncoding.RAW_U8, 28, 28, raw, null))));
+        }
+        return out;
+    }
+
     /** Waits up to 2 minutes for {@code count} model events matching {@code wanted}. */
     private static List<ModelEvent> awaitModelEvents(String updates, java.util.function.Predicate<ModelEvent> wanted, int count)
             throws Exception {
@@ -265,12 +323,21 @@ class ScoringJobIT {
         String updates = prefix + "-updates";
         kafka.createTopics(2, prefix + "-events", prefix + "-scores", updates, ScoringJobConfig.modelEventsTopicOf(updates), prefix + "-alerts",
                 prefix + "-dead");
+        // A topic given in extra replaces the default one (picocli takes each single-valued option once).
+        boolean images = List.of(extra).contains("--images-topic");
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--events-topic", prefix + "-events", "--images-topic", "", "--alerts-topic", prefix + "-alerts",
+                "--events-topic", prefix + "-events", "--images-topic", images ? extra[List.of(extra).indexOf("--images-topic") + 1] : "",
+                "--alerts-topic", prefix + "-alerts",
                 "--dead-letter-topic", prefix + "-dead", "--scores-topic", prefix + "-scores", "--model-updates-topic", updates,
                 "--bundle", dir.resolve("v1").toString(), "--checkpoint-interval", "PT0.5S", "--transaction-timeout", "PT1M",
                 "--parallelism", "2", "--metrics-port", "0", "--consumer-group", prefix + "-" + System.nanoTime()));
-        args.addAll(List.of(extra));
+        for (int i = 0; i < extra.length; i++) {
+            if (extra[i].equals("--images-topic")) {
+                i++;
+            } else {
+                args.add(extra[i]);
+            }
+        }
         return ScoringJobConfig.fromArgs(args.toArray(new String[0]));
     }
 

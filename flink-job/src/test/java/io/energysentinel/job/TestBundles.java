@@ -25,6 +25,24 @@ final class TestBundles {
 
     private TestBundles() {}
 
+    /** The shipped demo JEM bundle (anchored), copied to {@code target} so a test may retrain and replace it. */
+    static Path demoImageBundle(Path target) {
+        Path demo = Path.of("..", "demo", "fashion-jem-demo");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(demo)) {
+            for (Path f : files.toList()) {
+                Path to = target.resolve(demo.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(f, to);
+                }
+            }
+            return target;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy " + demo, e);
+        }
+    }
+
     /** Normal events from the synthetic stream (no anomalies), the training distribution. */
     static List<Event> normalEvents(int perSource, int sources, long seed) {
         return new SyntheticEventStream(sources, 0.0, 60_000, START, seed).generate(perSource).stream()

@@ -17,6 +17,10 @@ public final class TestBundlesAccess {
         return TestBundles.normalEvents(perSource, sources, seed);
     }
 
+    public static Path demoImageBundle(Path target) {
+        return TestBundles.demoImageBundle(target);
+    }
+
     public static float[] vector(Event e) {
         return TestBundles.vector(e);
     }

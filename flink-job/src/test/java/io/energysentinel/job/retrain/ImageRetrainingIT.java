@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageRetrainingIT {
     private static final String LINE = "fashion-jem-demo";
-    private static final Path DEMO = Path.of("..", "demo", LINE);
     /** Fresh images offered to a retraining, as the reservoir would hand them over. */
     private static final int FRESH = 1500;
     /** Later images the candidate is shadow-scored on. */
@@ -51,17 +49,7 @@ class ImageRetrainingIT {
 
     @BeforeEach
     void servingLine() throws Exception {
-        serving = dir.resolve("v1");
-        try (Stream<Path> files = Files.walk(DEMO)) {
-            for (Path f : files.toList()) {
-                Path target = serving.resolve(DEMO.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        serving = io.energysentinel.job.TestBundlesAccess.demoImageBundle(dir.resolve("v1"));
         config = ScoringJobConfig.fromArgs("--bundle", serving.toString(), "--metrics-port", "0", "--retrain-interval", "PT1M",
                 "--retrain-dir", dir.resolve("retrained").toString(),
                 "--retrain-steps", System.getProperty("energysentinel.image-retrain.steps", "60"), "--shadow-records", "1000");
