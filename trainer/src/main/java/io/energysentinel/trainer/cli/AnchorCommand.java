@@ -17,7 +17,6 @@ import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.training.TrainingData;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

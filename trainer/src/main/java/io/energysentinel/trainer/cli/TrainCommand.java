@@ -2,7 +2,6 @@ package io.energysentinel.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.energysentinel.contract.ModelKind;
-import io.energysentinel.contract.ScoreName;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.trainer.data.DataLocator;
 import io.energysentinel.trainer.data.FashionMnist;

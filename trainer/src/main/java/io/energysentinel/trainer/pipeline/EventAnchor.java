@@ -8,8 +8,6 @@ import io.energysentinel.contract.bundle.RetrainingAnchor;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.model.TrainedModels;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,13 +6,11 @@ import ai.djl.util.Pair;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
-import io.energysentinel.trainer.data.Splits;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
