@@ -49,6 +49,17 @@ class ObjectivesAndSamplersCliTest {
     }
 
     @Test
+    void rbmTrainsOnFashionMnistAndReportsAisLogLikelihood() {
+        io.energysentinel.trainer.data.DataLocator locator = io.energysentinel.trainer.data.DataLocator.fromEnvironment();
+        org.junit.jupiter.api.Assumptions.assumeTrue(locator.fashionMnist().isPresent(), locator::missingHelp);
+        Captured c = capture(() -> TrainerCli.run("rbm", "--hidden", "8", "--epochs", "1", "--train-limit", "500", "--test-limit", "100",
+                "--ais-betas", "100", "--ais-runs", "10", "--no-progress"));
+        assertThat(c.rc).as(c.err).isZero();
+        assertThat(c.out).contains("AIS (100 betas, 10 runs").contains("test log-likelihood on 100 images");
+        assertOneLine(capture(() -> TrainerCli.run("rbm", "--hidden", "0")), "--hidden");
+    }
+
+    @Test
     void userMistakesAreOneLineWithoutAStackTrace() {
         Path events = dir.resolve("events.jsonl");
         assertThat(TrainerCli.run("generate-events", "--sources", "2", "--events", "100", "--anomaly-rate", "0",
