@@ -10,6 +10,7 @@ import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.toy.ToyDensity;
 import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.training.DsmTrainer;
 import io.energysentinel.trainer.training.Energies;
 import io.energysentinel.trainer.training.GaussianNoise;
 import io.energysentinel.trainer.training.NceTrainer;
@@ -32,6 +33,8 @@ public final class ToyTraining {
     private static final int INTERVALS_2D = 160;
     /** NCE's noise is the data's Gaussian widened by this factor, so it covers the data's tails. */
     public static final double NCE_NOISE_WIDTH = 1.5;
+    /** DSM's noise level in the toy densities' units: it learns the density smoothed by N(0, 0.1^2). */
+    public static final double DSM_SIGMA = 0.1;
 
     private ToyTraining() {}
 
@@ -93,6 +96,12 @@ public final class ToyTraining {
             case NCE -> {
                 try (NceTrainer trainer = new NceTrainer(model, data, GaussianNoise.covering(inputs, NCE_NOISE_WIDTH), config, manager,
                         DivergenceGuard.defaults())) {
+                    trainer.train(progress);
+                    steps = trainer.stepsTaken();
+                }
+            }
+            case DSM -> {
+                try (DsmTrainer trainer = new DsmTrainer(model, data, DSM_SIGMA, config, manager, DivergenceGuard.defaults())) {
                     trainer.train(progress);
                     steps = trainer.stepsTaken();
                 }

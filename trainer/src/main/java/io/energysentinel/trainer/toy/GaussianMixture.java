@@ -153,6 +153,19 @@ public record GaussianMixture(String name, double[] weights, double[][] means, d
         return out;
     }
 
+    /** The mixture convolved with {@code N(0, sigma^2 I)}: each covariance widened by sigma^2 (what DSM learns). */
+    public GaussianMixture convolved(double sigma) {
+        double[][][] widened = new double[covariances.length][][];
+        for (int k = 0; k < covariances.length; k++) {
+            widened[k] = new double[dimension()][];
+            for (int i = 0; i < dimension(); i++) {
+                widened[k][i] = covariances[k][i].clone();
+                widened[k][i][i] += sigma * sigma;
+            }
+        }
+        return new GaussianMixture(name + "-smoothed", weights, means, widened);
+    }
+
     /** The same components with other weights: a deliberately wrong target for tests that must be able to fail. */
     public GaussianMixture withWeights(double... newWeights) {
         return new GaussianMixture(name + "-reweighted", newWeights, means, covariances);

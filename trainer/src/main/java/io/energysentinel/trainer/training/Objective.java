@@ -7,5 +7,7 @@ public enum Objective {
     /** CD-k: SGLD chains started from the batch's data ({@link PcdTrainer} with {@code persistent = false}). */
     CD,
     /** Noise-contrastive estimation against a Gaussian covering the data ({@link NceTrainer}). */
-    NCE
+    NCE,
+    /** Denoising score matching, a second-order backward through dE/dx ({@link DsmTrainer}). */
+    DSM
 }
