@@ -157,6 +157,9 @@ public final class EventTraining {
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
                       float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective, Path outDir,
                       NDManager manager, boolean progressBar) {
+        if (objective == Objective.DSM) {
+            throw new IllegalArgumentException("the event MLP trains by pcd, cd or nce; dsm leaks native memory per step (toy only)");
+        }
         List<String> featureNames = reference.featureNames();
         long start = System.nanoTime();
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);

@@ -49,6 +49,24 @@ class ObjectivesAndSamplersCliTest {
     }
 
     @Test
+    void sampleRunsMalaAndHmcOnAnImageModelAndReportsAcceptance() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            io.energysentinel.trainer.model.TrainedModels.save(io.energysentinel.trainer.model.EnergyNets.initialise(
+                    io.energysentinel.contract.ModelKind.CONV_EBM,
+                    io.energysentinel.trainer.model.EnergyNets.convEnergy(java.util.List.of(1, 28, 28), java.util.List.of(4, 8)), m, 3),
+                    dir.resolve("conv"));
+        }
+        for (String sampler : new String[] {"mala", "hmc"}) {
+            Path png = dir.resolve(sampler + ".png");
+            Captured c = capture(() -> TrainerCli.run("sample", "--sampler", sampler, "--model", dir.resolve("conv").toString(),
+                    "--count", "4", "--warmup", "5", "--mcmc-steps", "5", "--leapfrog", "3", "--out", png.toString()));
+            assertThat(c.rc).as(c.err).isZero();
+            assertThat(c.out).contains(sampler + ": step size").contains("acceptance");
+            assertThat(png).isNotEmptyFile();
+        }
+    }
+
+    @Test
     void rbmTrainsOnFashionMnistAndReportsAisLogLikelihood() {
         io.energysentinel.trainer.data.DataLocator locator = io.energysentinel.trainer.data.DataLocator.fromEnvironment();
         org.junit.jupiter.api.Assumptions.assumeTrue(locator.fashionMnist().isPresent(), locator::missingHelp);
