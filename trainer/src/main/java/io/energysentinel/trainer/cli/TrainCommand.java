@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Trains a model: {@code conv} or {@code jem} on Fashion-MNIST, {@code mlp} on an event file. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains an energy model with PCD.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains an energy model with PCD, CD-k or NCE (--objective).")
 final class TrainCommand implements Callable<Integer> {
     /** Share of a JEM's budget spent as a plain classifier first: enough for its accuracy to level off. */
     private static final double DEFAULT_JEM_WARMUP = 0.25;
@@ -100,7 +101,8 @@ final class TrainCommand implements Callable<Integer> {
                     return 2;
                 }
                 useEventSgldDefaults();
-                EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), out, manager, !noProgress);
+                EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), training.objective(), out, manager,
+                        !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
                 if (bundle != null) {
                     BundleManifest m = EventTraining.writeBundle(r, id("events-mlp"), version(), targetFpr,
@@ -108,6 +110,11 @@ final class TrainCommand implements Callable<Integer> {
                     printBundle(m, bundle);
                 }
                 return 0;
+            }
+            if (training.objective() == Objective.NCE) {
+                System.err.println("--objective nce trains the event MLP (--kind mlp) and toy densities only: a Gaussian is no"
+                        + " useful contrast for images; use pcd or cd");
+                return 2;
             }
             DataLocator locator = DataLocator.fromEnvironment();
             Path fashion = data != null ? data : locator.requireFashionMnist();

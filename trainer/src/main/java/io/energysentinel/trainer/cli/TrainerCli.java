@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the trainer's command line. */
 @Command(name = "energysentinel-trainer", mixinStandardHelpOptions = true,
         description = "Trains, evaluates and exports EnergySentinel energy models.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, EvaluateEventsCommand.class, SampleCommand.class, GenerateEventsCommand.class, AnchorCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, EvaluateEventsCommand.class, SampleCommand.class, ToyCommand.class,
+            RbmCommand.class, GenerateEventsCommand.class, AnchorCommand.class,
             BenchCommand.class})
 public final class TrainerCli {
     private TrainerCli() {}

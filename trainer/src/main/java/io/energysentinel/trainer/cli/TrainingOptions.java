@@ -1,5 +1,6 @@
 package io.energysentinel.trainer.cli;
 
+import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -32,7 +33,11 @@ final class TrainingOptions {
     double reinit;
     @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm clip (default ${DEFAULT-VALUE}).")
     double clip;
-    @Option(names = "--cd", description = "CD-k (chains from data) instead of persistent chains.")
+    @Option(names = "--objective", defaultValue = "pcd", description = "pcd (persistent SGLD chains), cd (CD-k, chains from the"
+            + " batch's data) or nce (noise-contrastive estimation against a Gaussian 1.5 times as wide as the data; event MLP and"
+            + " toy only) (default ${DEFAULT-VALUE}).")
+    ObjectiveName objective;
+    @Option(names = "--cd", description = "Same as --objective cd.")
     boolean contrastiveDivergence;
     @Option(names = "--ce-weight", defaultValue = "1.0", description = "JEM cross-entropy weight (default ${DEFAULT-VALUE}).")
     double ceWeight;
@@ -43,13 +48,28 @@ final class TrainingOptions {
     @Option(names = "--spectral-norm", description = "Keep weights at spectral norm <= 1.")
     boolean spectralNorm;
 
+    /** Objectives as typed on the command line. */
+    enum ObjectiveName { pcd, cd, nce }
+
+    /**
+     * The objective chosen, {@code --cd} included.
+     *
+     * @throws IllegalArgumentException when {@code --cd} contradicts {@code --objective}
+     */
+    Objective objective() {
+        if (contrastiveDivergence && objective == ObjectiveName.nce) {
+            throw new IllegalArgumentException("--cd and --objective nce contradict each other; use --objective cd for CD-k");
+        }
+        return contrastiveDivergence ? Objective.CD : Objective.valueOf(objective.name().toUpperCase(java.util.Locale.ROOT));
+    }
+
     TrainingConfig toConfig(float dataMin, float dataMax) {
         return TrainingConfig.builder().optSteps(steps)
                 .optTimeBudget(minutes > 0 ? Duration.ofMillis(Math.round(minutes * 60_000)) : Duration.ZERO)
                 .optSeed(seed).optBatchSize(batch).optLearningRate(learningRate).optEnergyRegularization(alpha)
                 .optSgldSteps(sgldSteps).optSgldStepSize(sgldStepSize).optSgldNoise(sgldNoise).optSgldGradClamp(sgldGradClamp)
                 .optBufferSize(Math.max(buffer, batch)).optReinitProbability(reinit).optGradientClipNorm(clip)
-                .optPersistent(!contrastiveDivergence).optCrossEntropyWeight(ceWeight).optGenerativeWeight(genWeight)
+                .optPersistent(objective() != Objective.CD).optCrossEntropyWeight(ceWeight).optGenerativeWeight(genWeight)
                 .optSpectralNorm(spectralNorm).optCosineDecay(cosineDecay).optDataRange(dataMin, dataMax).build();
     }
 }

@@ -16,7 +16,10 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG pictures of an evaluation: score histograms per set, ROC curves, and a grid of SGLD samples. */
+/**
+ * PNG pictures of an evaluation: score histograms per set, ROC curves, a grid of SGLD samples, and true against
+ * learned toy densities.
+ */
 public final class Plots {
     static {
         System.setProperty("java.awt.headless", "true");
@@ -115,6 +118,58 @@ public final class Plots {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             ImageIO.write(grid, "png", file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** A 1-D density against the one learned: two lines over the same grid. */
+    public static void densityCurves(String title, double[] x, double[] trueDensity, double[] learnedDensity, Path file) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("x").yAxisTitle("density").build();
+        chart.addSeries("true", x, trueDensity).setMarker(SeriesMarkers.NONE);
+        chart.addSeries("learned", x, learnedDensity).setMarker(SeriesMarkers.NONE);
+        save(chart, file);
+    }
+
+    /**
+     * Two 2-D densities on the same {@code n x n} grid (row-major, the second coordinate fastest), side by side as heat
+     * maps on one shared colour scale (dark = 0, bright = the larger maximum), true on the left, learned on the right.
+     */
+    public static void densityMaps(String title, int n, double[] trueDensity, double[] learnedDensity, Path file) {
+        int scale = Math.max(1, 320 / n);
+        int side = n * scale;
+        int gap = 20;
+        int top = 30;
+        BufferedImage image = new BufferedImage(2 * side + 3 * gap, side + top + gap, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        double max = Math.max(Arrays.stream(trueDensity).max().orElse(1), Arrays.stream(learnedDensity).max().orElse(1));
+        double[][] maps = {trueDensity, learnedDensity};
+        for (int m = 0; m < 2; m++) {
+            int ox = gap + m * (side + gap);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double t = Math.max(0, Math.min(1, maps[m][i * n + j] / max));
+                    // Dark blue through magenta to yellow: brightness rises with density.
+                    int rgb = java.awt.Color.HSBtoRGB((float) (0.66 - 0.5 * t), 0.9f, (float) (0.15 + 0.85 * t));
+                    // x (first coordinate) runs right, y (second) up.
+                    int px = ox + i * scale;
+                    int py = top + (n - 1 - j) * scale;
+                    for (int dy = 0; dy < scale; dy++) {
+                        for (int dx = 0; dx < scale; dx++) {
+                            image.setRGB(px + dx, py + dy, rgb);
+                        }
+                    }
+                }
+            }
+        }
+        g.setColor(java.awt.Color.BLACK);
+        g.drawString(title + ": true (left), learned (right)", gap, 20);
+        g.dispose();
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            ImageIO.write(image, "png", file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -20,6 +20,10 @@ import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.model.TrainedModels;
 import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.training.GaussianNoise;
+import io.energysentinel.trainer.training.NceTrainer;
+import io.energysentinel.trainer.training.Objective;
+import io.energysentinel.trainer.training.StepStats;
 import io.energysentinel.trainer.training.PcdTrainer;
 import io.energysentinel.trainer.training.TrainingConfig;
 import io.energysentinel.trainer.training.TrainingData;
@@ -31,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Trains the MLP energy net on the normal rows of an event table.
@@ -64,6 +69,12 @@ public final class EventTraining {
 
     /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows. */
     public static Result run(Path events, int hidden, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
+        return run(events, hidden, config, contrastive(config), outDir, manager, progressBar);
+    }
+
+    /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows with {@code objective}. */
+    public static Result run(Path events, int hidden, TrainingConfig config, Objective objective, Path outDir, NDManager manager,
+            boolean progressBar) {
         EventTable table = events.toString().endsWith(".csv")
                 ? CsvEventReader.read(events, EventColumns.defaults(), List.of())
                 : JsonLinesEventReader.read(events, List.of());
@@ -74,7 +85,12 @@ public final class EventTraining {
                 normal.add(all[i]);
             }
         }
-        return train(table.featureNames(), normal.toArray(new float[0][]), hidden, config, outDir, manager, progressBar);
+        return train(table.featureNames(), normal.toArray(new float[0][]), hidden, config, objective, outDir, manager, progressBar);
+    }
+
+    /** PCD or CD-k, as {@code config.persistent()} says. */
+    static Objective contrastive(TrainingConfig config) {
+        return config.persistent() ? Objective.PCD : Objective.CD;
     }
 
     /**
@@ -83,6 +99,12 @@ public final class EventTraining {
      */
     public static Result train(List<String> featureNames, float[][] allRows, int hidden, TrainingConfig config, Path outDir,
                                NDManager manager, boolean progressBar) {
+        return train(featureNames, allRows, hidden, config, contrastive(config), outDir, manager, progressBar);
+    }
+
+    /** As {@link #train(List, float[][], int, TrainingConfig, Path, NDManager, boolean)}, fitted by {@code objective}. */
+    public static Result train(List<String> featureNames, float[][] allRows, int hidden, TrainingConfig config, Objective objective,
+                               Path outDir, NDManager manager, boolean progressBar) {
         int needed = minimumRows(config);
         if (allRows.length < needed) {
             throw new IllegalArgumentException("only " + allRows.length + " normal rows; an event model needs at least " + needed
@@ -98,7 +120,7 @@ public final class EventTraining {
         TrainedModel inner = EnergyNets.initialise(ModelKind.MLP_EBM, innerSpec(full), manager, config.seed());
         EventAnchor.Reference reference = new EventAnchor.Reference(featureNames, referenceSample(rows, config.seed()),
                 pick(allRows, splits.validation()), pick(allRows, splits.test()));
-        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, outDir, manager,
+        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, objective, outDir, manager,
                 progressBar);
     }
 
@@ -119,6 +141,20 @@ public final class EventTraining {
      */
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
                       float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
+        return fit(full, inner, rows, reference, calibration, check, firstModel, config, contrastive(config), outDir, manager, progressBar);
+    }
+
+    /**
+     * As {@link #fit(NetworkSpec, TrainedModel, float[][], EventAnchor.Reference, float[][], float[][], EventAnchor.FirstModel,
+     * TrainingConfig, Path, NDManager, boolean)}, by {@code objective}: NCE contrasts the standardised rows with a Gaussian
+     * 1.5 times as wide as they are (see {@link ToyTraining#NCE_NOISE_WIDTH}).
+     */
+    static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
+                      float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective, Path outDir,
+                      NDManager manager, boolean progressBar) {
+        if (objective == Objective.DSM) {
+            throw new IllegalArgumentException("the event MLP trains by pcd, cd or nce; dsm leaks native memory per step (toy only)");
+        }
         List<String> featureNames = reference.featureNames();
         long start = System.nanoTime();
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);
@@ -128,14 +164,25 @@ public final class EventTraining {
         Arrays.fill(labels, -1);
         TrainingData data = new TrainingData("events/" + featureNames.size() + "-features", z, labels, full.inputShape());
         long steps;
-        try (PcdTrainer trainer = new PcdTrainer(inner, data, config, manager, DivergenceGuard.defaults());
-             TrainingProgress bar = progressBar ? new TrainingProgress("mlp", config.steps(), config.timeBudget()) : null) {
-            trainer.train(s -> {
+        try (TrainingProgress bar = progressBar ? new TrainingProgress("mlp", config.steps(), config.timeBudget()) : null) {
+            Consumer<StepStats> progress = s -> {
                 if (bar != null) {
                     bar.accept(s);
                 }
-            });
-            steps = trainer.stepsTaken();
+            };
+            if (objective == Objective.NCE) {
+                try (NceTrainer trainer = new NceTrainer(inner, data, GaussianNoise.covering(z, ToyTraining.NCE_NOISE_WIDTH), config,
+                        manager, DivergenceGuard.defaults())) {
+                    trainer.train(progress);
+                    steps = trainer.stepsTaken();
+                }
+            } else {
+                try (PcdTrainer trainer = new PcdTrainer(inner, data, config.withPersistent(objective == Objective.PCD), manager,
+                        DivergenceGuard.defaults())) {
+                    trainer.train(progress);
+                    steps = trainer.stepsTaken();
+                }
+            }
         }
         SequentialBlock block = new SequentialBlock();
         for (LayerSpec layer : full.layers().subList(0, FIXED_LAYERS)) {
@@ -160,6 +207,7 @@ public final class EventTraining {
         summary.put("featureNames", featureNames);
         summary.put("trainingRows", rows.length);
         summary.put("dataFingerprint", data.fingerprint());
+        summary.put("objective", objective.name().toLowerCase(java.util.Locale.ROOT));
         summary.put("config", config.asMap());
         double seconds = (System.nanoTime() - start) / 1e9;
         summary.put("seconds", seconds);

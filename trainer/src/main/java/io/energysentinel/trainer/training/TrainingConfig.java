@@ -78,6 +78,13 @@ public record TrainingConfig(
                 gradientClipNorm, persistent, crossEntropyWeight, newGenerativeWeight, spectralNorm, seed, dataMin, dataMax, cosineDecay);
     }
 
+    /** The same settings, PCD ({@code true}) or CD-k. */
+    public TrainingConfig withPersistent(boolean newPersistent) {
+        return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
+                sgldSteps, sgldStepSize, sgldNoise, sgldGradClamp, bufferSize, reinitProbability, positiveNoise,
+                gradientClipNorm, newPersistent, crossEntropyWeight, generativeWeight, spectralNorm, seed, dataMin, dataMax, cosineDecay);
+    }
+
     /** The same settings with another seed. */
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(steps, timeBudget, batchSize, learningRate, beta1, beta2, energyRegularization,
