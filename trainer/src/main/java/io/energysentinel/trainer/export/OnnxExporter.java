@@ -117,12 +117,116 @@ public final class OnnxExporter {
             graph.addOutput(GraphWriter.floatValue(TensorNames.CONTRIBUTIONS, List.of(model.spec().inputSize())));
         }
 
+        return model(graph, metadata);
+    }
+
+    private static ModelProto model(GraphProto.Builder graph, Map<String, String> metadata) {
         ModelProto.Builder proto = ModelProto.newBuilder().setIrVersion(8).setProducerName(PRODUCER)
                 .setProducerVersion("1").setDomain("io.energysentinel")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);
         metadata.forEach((k, v) -> proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return proto.build();
+    }
+
+    /** Name of the input-gradient output of {@link #gradientProto}: dE/dx, the shape of the input. */
+    public static final String ENERGY_GRADIENT = "energy_grad";
+
+    /**
+     * A graph of the main energy and its input gradient dE/dx (each item's energy differentiated by its own input), for
+     * samplers to take Langevin, MALA and HMC steps in ONNX Runtime: the forward layers, then their vector-Jacobian
+     * products in reverse (linear as MatMul with the weight, conv as ConvTranspose with the same kernel, LeakyReLU and
+     * Swish by their derivatives, clamp by its mask, standardisation by 1/std, the JEM's -logsumexp by -softmax).
+     * Scores other than the energy are not in it.
+     */
+    public static ModelProto gradientProto(TrainedModel model) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("energysentinel-grad-" + model.kind().name().toLowerCase());
+        graph.addInput(GraphWriter.floatValue(TensorNames.INPUT, model.spec().inputShape()));
+        GraphWriter w = new GraphWriter(graph, "");
+        NetworkOutputs main = network(model, TensorNames.INPUT, w.scoped("main/"));
+        energy(model.kind(), main.output(), w, TensorNames.ENERGY);
+        graph.addOutput(GraphWriter.floatValue(TensorNames.ENERGY, List.of()));
+
+        GraphWriter b = w.scoped("grad/");
+        String g;
+        if (model.kind() == ModelKind.JEM) {
+            g = b.node("Neg", List.of(b.node("Softmax", List.of(main.output()), null, GraphWriter.intAttr("axis", 1))), null);
+        } else {
+            // dE/d(output) = 1 for an energy that is the single output unit.
+            String zero = b.node("Sub", List.of(main.output(), main.output()), null);
+            g = b.node("Add", List.of(zero, b.constant("one", new float[] {1f})), null);
+        }
+        List<LayerSpec> layers = model.spec().layers();
+        List<Block> children = ((SequentialBlock) model.block()).getChildren().values();
+        List<List<Integer>> inputShapes = inputShapes(model.spec());
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            String x = i == 0 ? TensorNames.INPUT : main.layers().get(i - 1);
+            g = backward(layers.get(i), children.get(i), x, main.layers().get(i), g, inputShapes.get(i), b);
+        }
+        b.node("Identity", List.of(g), ENERGY_GRADIENT);
+        graph.addOutput(GraphWriter.floatValue(ENERGY_GRADIENT, model.spec().inputShape()));
+        return model(graph, Map.of());
+    }
+
+    /** The input shape (without batch) of every layer of {@code spec}, following convolutions' spatial sizes. */
+    static List<List<Integer>> inputShapes(NetworkSpec spec) {
+        List<List<Integer>> out = new ArrayList<>();
+        List<Integer> shape = spec.inputShape();
+        for (LayerSpec layer : spec.layers()) {
+            out.add(shape);
+            if (layer instanceof LayerSpec.Conv c) {
+                int h = (shape.get(1) + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+                int wd = (shape.get(2) + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+                shape = List.of(c.filters(), h, wd);
+            } else if (layer instanceof LayerSpec.Linear l) {
+                shape = List.of(l.units());
+            } else if (layer instanceof LayerSpec.Flatten) {
+                shape = List.of(shape.stream().reduce(1, (a, x) -> a * x));
+            }
+        }
+        return out;
+    }
+
+    /** dE/dx of one layer {@code y = f(x)} given {@code g = dE/dy}. */
+    private static String backward(LayerSpec layer, Block block, String x, String y, String g, List<Integer> inputShape, GraphWriter w) {
+        if (layer instanceof LayerSpec.Conv c) {
+            NDArray weight = block.getParameters().get("weight").getArray();
+            String wName = w.constant("conv_w", weight.toFloatArray(), weight.getShape().getShape());
+            int[] pad = new int[2];
+            for (int axis = 0; axis < 2; axis++) {
+                int in = inputShape.get(axis + 1);
+                int out = (in + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+                // Rows and columns a strided convolution never reached get no gradient; ConvTranspose adds them back as zeros.
+                pad[axis] = in - ((out - 1) * c.stride() + c.kernel() - 2 * c.padding());
+            }
+            return w.node("ConvTranspose", List.of(g, wName), null, GraphWriter.ints("kernel_shape", c.kernel(), c.kernel()),
+                    GraphWriter.ints("strides", c.stride(), c.stride()),
+                    GraphWriter.ints("pads", c.padding(), c.padding(), c.padding(), c.padding()),
+                    GraphWriter.ints("output_padding", pad[0], pad[1]));
+        } else if (layer instanceof LayerSpec.Linear) {
+            NDArray weight = block.getParameters().get("weight").getArray();
+            return w.node("MatMul", List.of(g, w.constant("linear_w", weight.toFloatArray(), weight.getShape().getShape())), null);
+        } else if (layer instanceof LayerSpec.LeakyRelu r) {
+            String positive = w.node("Greater", List.of(x, w.constant("zero", new float[] {0f})), null);
+            String scaled = w.node("Mul", List.of(g, w.constant("slope", new float[] {(float) r.slope()})), null);
+            return w.node("Where", List.of(positive, g, scaled), null);
+        } else if (layer instanceof LayerSpec.Swish) {
+            // d(x s(x))/dx = s + x s (1 - s) = s + y - y s
+            String sigmoid = w.node("Sigmoid", List.of(x), null);
+            String derivative = w.node("Sub", List.of(w.node("Add", List.of(sigmoid, y), null), w.node("Mul", List.of(y, sigmoid), null)), null);
+            return w.node("Mul", List.of(g, derivative), null);
+        } else if (layer instanceof LayerSpec.Flatten) {
+            return w.node("Reshape", List.of(g, w.node("Shape", List.of(x), null)), null);
+        } else if (layer instanceof LayerSpec.Clamp c) {
+            String low = w.node("GreaterOrEqual", List.of(x, w.constant("clamp_min", new float[] {(float) c.min()})), null);
+            String high = w.node("LessOrEqual", List.of(x, w.constant("clamp_max", new float[] {(float) c.max()})), null);
+            String inside = w.node("Cast", List.of(w.node("And", List.of(low, high), null)), null, GraphWriter.intAttr("to", 1));
+            return w.node("Mul", List.of(g, inside), null);
+        } else if (layer instanceof LayerSpec.Standardize s) {
+            float[] std = toFloats(s.std());
+            return w.node("Div", List.of(g, w.constant("std", std, std.length)), null);
+        }
+        throw new UnsupportedLayerException("no input gradient for " + layer);
     }
 
     /** Output of the last layer, of the feature layer (null when none), and of every layer in order. */
