@@ -31,6 +31,15 @@ public record SgldSampler(int steps, double stepSize, double noise, double gradC
         return x;
     }
 
+    /** Runs the chains from {@code start} with the gradients of {@code energy} (e.g. computed by ONNX Runtime). */
+    public NDArray sampleWith(NDArray start, DifferentiableEnergy energy) {
+        NDArray x = start;
+        for (int k = 0; k < steps; k++) {
+            x = move(x.stopGradient(), energy.evaluate(x).gradient());
+        }
+        return x;
+    }
+
     /** One Langevin step. */
     public NDArray step(NDArray x, UnaryOperator<NDArray> energy) {
         NDArray input = x.stopGradient();
@@ -38,13 +47,17 @@ public record SgldSampler(int steps, double stepSize, double noise, double gradC
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             collector.backward(energy.apply(input).sum());
         }
-        NDArray grad = input.getGradient();
+        return move(input, input.getGradient());
+    }
+
+    /** {@code x - stepSize * clamp(grad) + noise}, kept in the data range. */
+    private NDArray move(NDArray input, NDArray grad) {
         if (gradClamp > 0) {
             grad = grad.clip((float) -gradClamp, (float) gradClamp);
         }
         NDArray next = input.sub(grad.mul((float) stepSize));
         if (noise > 0) {
-            next = next.add(x.getManager().randomNormal(0f, (float) noise, x.getShape(), x.getDataType()));
+            next = next.add(input.getManager().randomNormal(0f, (float) noise, input.getShape(), input.getDataType()));
         }
         return next.clip(min, max).stopGradient();
     }
