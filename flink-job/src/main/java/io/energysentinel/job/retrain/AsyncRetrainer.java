@@ -77,7 +77,7 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
     public void asyncInvoke(RetrainRequest request, ResultFuture<RetrainOutcome> result) {
         if (training != null && !training.isDone()) {
             metrics.retrain("skipped_busy");
-            LOG.info("a retraining still runs; the {} normal events of this interval are skipped", request.rows().length);
+            LOG.info("a retraining still runs; the {} normal records of this interval are skipped", request.rows().length);
             result.complete(List.of());
             return;
         }
@@ -96,7 +96,7 @@ public final class AsyncRetrainer extends RichAsyncFunction<RetrainRequest, Retr
                     return;
                 }
                 metrics.retrain("failed");
-                LOG.warn("retraining {} on {} normal events failed; the serving model stays", request.modelId(),
+                LOG.warn("retraining {} on {} normal records failed; the serving model stays", request.modelId(),
                         request.rows().length, e);
                 result.complete(List.of(noCandidate(request, "training_failed", String.valueOf(e.getMessage()))));
             }

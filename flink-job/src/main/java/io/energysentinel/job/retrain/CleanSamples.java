@@ -10,7 +10,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keeps, of every event the scorer scored, only those that may train a model: below the margin band under the
+ * Keeps, of every record (event or image) the scorer scored, only those that may train a model: below the margin band under the
  * threshold and away from any episode of their source ({@link SampleQuarantine}). Keyed by source, so the filtering
  * spreads over subtasks the way sources do; the state of a source that stops sending expires after a day.
  */

@@ -3,7 +3,7 @@ package io.energysentinel.job.retrain;
 import io.energysentinel.contract.records.ModelUpdate;
 
 /**
- * What one scorer flush saw of one event model line, for the {@link ModelGate}: records and alerts of the serving
+ * What one scorer flush saw of one model line (events or images), for the {@link ModelGate}: records and alerts of the serving
  * model, and, while a candidate is shadow-scored, how the two compared.
  *
  * @param modelId model line

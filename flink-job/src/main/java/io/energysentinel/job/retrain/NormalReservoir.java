@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keeps, per model line, a uniform sample of at most {@code capacity} of the clean normal events ({@link CleanSamples})
+ * Keeps, per model line, a uniform sample of at most {@code capacity} of the clean normal records ({@link CleanSamples})
  * seen since the last request (reservoir sampling), and every {@code interval} of processing time turns it into a
  * {@link RetrainRequest} if it holds at least {@code minRows} and no candidate of the line is in shadow scoring; then
  * starts afresh, so each candidate is fine-tuned on the latest interval's data. State is keyed and checkpointed.
@@ -85,8 +85,8 @@ public final class NormalReservoir extends KeyedProcessFunction<String, NormalSa
         long n = seen.value() == null ? 0 : seen.value();
         int size = (int) Math.min(n, capacity);
         if (size < minRows || Boolean.TRUE.equals(shadowing.value())) {
-            // Too few normal events this interval, or a candidate still in shadow scoring (a new one would replace it
-            // before the gate could decide): keep collecting; the next event starts a new interval.
+            // Too few normal records this interval, or a candidate still in shadow scoring (a new one would replace it
+            // before the gate could decide): keep collecting; the next record starts a new interval.
             return;
         }
         float[][] sample = new float[size][];

@@ -3,14 +3,14 @@ package io.energysentinel.job.retrain;
 import java.util.List;
 
 /**
- * One scored event, in the model's input order, on its way to retraining: the scorer emits one per event it scored,
- * {@link CleanSamples} keeps those that may train a model.
+ * One scored record (an event's features or an image's pixels), in the model's input order, on its way to
+ * retraining: the scorer emits one per record it scored, {@link CleanSamples} keeps those that may train a model.
  *
  * @param modelId model line that scored it
  * @param servingUri where the bundle that scored it lives (its anchor is what retraining starts from)
- * @param source the event's source
- * @param featureNames feature names, in the order of {@code values}
- * @param values the event's features
+ * @param source the record's source
+ * @param featureNames feature names, in the order of {@code values} (empty for images)
+ * @param values the record's features or pixels
  * @param score its score
  * @param threshold the serving threshold
  * @param admitCeiling highest score a record may have to train a model (the anchor's), at most the threshold
