@@ -200,8 +200,7 @@ public final class OnnxScorer implements AutoCloseable {
      * The batch a chunk of {@code count} rows runs at under a fixed batch of {@code fixed}: the next power of two, at
      * most {@code fixed}. ONNX Runtime so sees a handful of shapes (1, 2, 4, … {@code fixed}) and its arena stops
      * growing after the largest, while a short batch (a flush on the wait timer) costs at most twice its rows, not
-     * {@code fixed} rows: padding every short batch to the full batch made a drain of images score a third more rows
-     * than it had.
+     * {@code fixed} rows.
      */
     static int paddedBatch(int count, int fixed) {
         int pow2 = count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1;
