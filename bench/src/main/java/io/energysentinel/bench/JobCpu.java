@@ -70,7 +70,8 @@ public final class JobCpu implements Callable<Integer> {
     private volatile boolean stop;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new JobCpu()).execute(args));
+        // Flags after the script's defaults override them.
+        System.exit(new CommandLine(new JobCpu()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override
