@@ -1,5 +1,7 @@
 package io.energysentinel.job.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * A parsed record on its way to the scorer: the model's input vector, already in the model's order and checked
  * against its input spec by the parser, so nothing boxed or keyed by name crosses the shuffle or sits in state.
@@ -12,6 +14,7 @@ package io.energysentinel.job.model;
  * @param origin where it came from (topic/partition@offset or file:line), for dead letters
  * @param raw the record's bytes as they arrived, so a dead letter raised at scoring keeps the record itself
  */
+@TypeInfo(ScoringInputTypeInfo.Factory.class)
 public record ScoringInput(String id, String source, long eventTime, String kind, float[] values, String origin, byte[] raw) {
     /** Record kind of metric events. */
     public static final String EVENT = "event";
