@@ -11,6 +11,7 @@ import io.energysentinel.job.functions.DeadLetters;
 import io.energysentinel.job.functions.ParseRecords;
 import io.energysentinel.job.functions.ScorerShards;
 import io.energysentinel.job.io.RawRecord;
+import io.energysentinel.job.io.ScoredRecordSerializer;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.retrain.AsyncRetrainer;
@@ -143,7 +144,7 @@ public final class ScoringJob {
         SingleOutputStreamOperator<ScoredRecord> scored = parsed
                 .keyBy(ScorerShards.spreadOver(config.shards(), env.getParallelism(), maxParallelism))
                 .connect(updates)
-                .process(new MicroBatchScorer(config)).uid(SCORER_UID).name(SCORER_UID);
+                .process(new MicroBatchScorer(config), ScoredRecordSerializer.TYPE).uid(SCORER_UID).name(SCORER_UID);
 
         // A candidate's shadow scores go out with the scores but never alert.
         DataStream<Alert> raised = scored.filter(s -> !s.shadow()).name("serving-scores")
