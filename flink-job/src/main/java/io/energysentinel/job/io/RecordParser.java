@@ -3,6 +3,7 @@ package io.energysentinel.job.io;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.bundle.InputSpec;
 import io.energysentinel.contract.bundle.InputValidator;
@@ -118,6 +119,8 @@ public final class RecordParser implements Serializable {
 
     private Outcome<ScoringInput> event(byte[] bytes, RawRecord raw) throws IOException {
         try (JsonParser p = factory().createParser(bytes)) {
+            // FastDoubleParser: the same correctly rounded doubles, several times faster than the JDK's parse.
+            p.enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
             JsonToken t = p.nextToken();
             if (t == JsonToken.VALUE_NULL) {
                 return Outcome.refused(DeadLetterReason.UNPARSEABLE, "payload is JSON null, not an event object");
