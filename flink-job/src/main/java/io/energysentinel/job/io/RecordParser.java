@@ -55,6 +55,15 @@ public final class RecordParser implements Serializable {
         ImageIO.setUseCache(false);
     }
 
+    /** {@code v / 255f} for every byte value: a lookup instead of a division per pixel, the same floats. */
+    private static final float[] GREY = new float[256];
+
+    static {
+        for (int v = 0; v < GREY.length; v++) {
+            GREY[v] = v / 255f;
+        }
+    }
+
     private final int maxImageBytes;
     private final long maxEventTimeSkewMillis;
     /** The input spec of the model serving each record kind; a kind without one gets {@code NO_MODEL}. */
@@ -425,9 +434,10 @@ public final class RecordParser implements Serializable {
         if (!dims.ok()) {
             return dims.refusal();
         }
-        float[] pixels = new float[r.data().length];
+        byte[] bytes = r.data();
+        float[] pixels = new float[bytes.length];
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (r.data()[i] & 0xFF) / 255f;
+            pixels[i] = GREY[bytes[i] & 0xFF];
         }
         return Outcome.ok(pixels);
     }
