@@ -2,6 +2,7 @@ package io.energysentinel.job.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.ScoredRecord;
@@ -16,6 +17,18 @@ import java.io.UncheckedIOException;
  */
 public final class ScoredRecordJson {
     private static final JsonFactory FACTORY = Json.compact().getFactory();
+    // Field names encoded once: the generator copies their bytes instead of encoding each name char by char.
+    private static final SerializedString RECORD_ID = new SerializedString("recordId");
+    private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString EVENT_TIME = new SerializedString("eventTime");
+    private static final SerializedString SCORE = new SerializedString("score");
+    private static final SerializedString VALUE = new SerializedString("value");
+    private static final SerializedString THRESHOLD = new SerializedString("threshold");
+    private static final SerializedString ANOMALOUS = new SerializedString("anomalous");
+    private static final SerializedString MODEL_ID = new SerializedString("modelId");
+    private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
+    private static final SerializedString TOP_METRICS = new SerializedString("topMetrics");
+    private static final SerializedString SHADOW = new SerializedString("shadow");
 
     private ScoredRecordJson() {}
 
@@ -24,22 +37,32 @@ public final class ScoredRecordJson {
         ByteArrayBuilder out = new ByteArrayBuilder(null, 256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("recordId", r.recordId());
-            g.writeStringField("source", r.source());
-            g.writeNumberField("eventTime", r.eventTime());
-            g.writeStringField("score", r.score());
-            g.writeNumberField("value", r.value());
-            g.writeNumberField("threshold", r.threshold());
-            g.writeBooleanField("anomalous", r.anomalous());
-            g.writeStringField("modelId", r.modelId());
-            g.writeStringField("modelVersion", r.modelVersion());
-            g.writeFieldName("topMetrics");
+            g.writeFieldName(RECORD_ID);
+            g.writeString(r.recordId());
+            g.writeFieldName(SOURCE);
+            g.writeString(r.source());
+            g.writeFieldName(EVENT_TIME);
+            g.writeNumber(r.eventTime());
+            g.writeFieldName(SCORE);
+            g.writeString(r.score());
+            g.writeFieldName(VALUE);
+            g.writeNumber(r.value());
+            g.writeFieldName(THRESHOLD);
+            g.writeNumber(r.threshold());
+            g.writeFieldName(ANOMALOUS);
+            g.writeBoolean(r.anomalous());
+            g.writeFieldName(MODEL_ID);
+            g.writeString(r.modelId());
+            g.writeFieldName(MODEL_VERSION);
+            g.writeString(r.modelVersion());
+            g.writeFieldName(TOP_METRICS);
             g.writeStartArray();
             for (String metric : r.topMetrics()) {
                 g.writeString(metric);
             }
             g.writeEndArray();
-            g.writeBooleanField("shadow", r.shadow());
+            g.writeFieldName(SHADOW);
+            g.writeBoolean(r.shadow());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a scored record", e);
