@@ -5,7 +5,9 @@
 # input topic) and JSON out (every score on the scores topic), after an unmeasured warm-up drain.
 #   scripts/job-cpu.sh events [--records 300000 --warmup-records 300000]   event MLP (demo/events-mlp-demo)
 #   scripts/job-cpu.sh images [--records 100000 --warmup-records 50000]    JEM (demo/fashion-jem-demo; needs data/)
-# JFR=1 also records a profile of each TaskManager during the measured drain (RUN/logs/*.jfr).
+# --rounds N drains the measured batch N times; the first is the headline, the others (laterRounds) show how much of
+# it was the JIT still compiling. JFR=1 also records a profile of each TaskManager during the first measured drain
+# (RUN/logs/*.jfr). After changing the job, REBUILD=1 rebuilds the cluster's job jar.
 # Results: runs/job-cpu/<kind>.json. Holds /tmp/es-cpu.lock while the cluster runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +20,7 @@ esac
 out=runs/job-cpu
 mkdir -p "$out"
 if [ "${1:-}" != "--locked" ]; then
-  flock /tmp/es-cpu.lock mvn -B -q -o -DskipTests -pl bench -am install dependency:build-classpath \
+  flock /tmp/es-cpu.lock mvn -B -q -o -DskipTests -pl bench -am package dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
   echo "-cp bench/target/classes:$(cat bench/target/classpath.txt)" > bench/target/java.args
   CLUSTER_RUN=$out/$what-cluster scripts/cluster.sh build

@@ -11,6 +11,7 @@ import io.energysentinel.job.functions.DeadLetters;
 import io.energysentinel.job.functions.ParseRecords;
 import io.energysentinel.job.functions.ScorerShards;
 import io.energysentinel.job.io.RawRecord;
+import io.energysentinel.job.io.ScoredRecordSerializer;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.retrain.AsyncRetrainer;
@@ -143,9 +144,11 @@ public final class ScoringJob {
         SingleOutputStreamOperator<ScoredRecord> scored = parsed
                 .keyBy(ScorerShards.spreadOver(config.shards(), env.getParallelism(), maxParallelism))
                 .connect(updates)
-                .process(new MicroBatchScorer(config)).uid(SCORER_UID).name(SCORER_UID);
+                .process(new MicroBatchScorer(config), ScoredRecordSerializer.TYPE).uid(SCORER_UID).name(SCORER_UID);
 
-        DataStream<Alert> raised = scored.keyBy(ScoredRecord::source)
+        // A candidate's shadow scores go out with the scores but never alert.
+        DataStream<Alert> raised = scored.filter(s -> !s.shadow()).name("serving-scores")
+                .keyBy(ScoredRecord::source)
                 .process(new EpisodeAlerter(config)).uid(ALERTER_UID).name(ALERTER_UID);
         raised.sinkTo(alerts).uid("alerts-sink").name("alerts-sink");
         if (fastAlerts != null) {
@@ -155,9 +158,10 @@ public final class ScoringJob {
         DataStream<DeadLetter> dead = parsing.getSideOutput(DeadLetters.TAG)
                 .union(scored.getSideOutput(DeadLetters.TAG));
         dead.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
-        DataStream<ScoredRecord> allScores = scored.union(scored.getSideOutput(MicroBatchScorer.SHADOW_SCORES));
         if (scores != null) {
-            allScores.sinkTo(scores).uid("scores-sink").name("scores-sink");
+            // One input (serving and shadow scores alike come on the scorer's main output), so the sink is chained to
+            // the scorer: a score is written where it is made, not serialised to another task first.
+            scored.sinkTo(scores).uid("scores-sink").name("scores-sink");
         }
         DataStream<ModelEvent> events = scored.getSideOutput(MicroBatchScorer.MODEL_EVENTS);
         if (retrainedModels != null) {

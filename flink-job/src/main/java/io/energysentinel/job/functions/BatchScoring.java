@@ -41,7 +41,9 @@ public final class BatchScoring {
         List<float[]> vectors = new ArrayList<>(batch.size());
         List<Refused> refused = new ArrayList<>();
         for (ScoringInput in : batch) {
-            Outcome<float[]> checked = in.features() != null ? model.validator().check(in.features()) : model.validator().check(in.pixels());
+            // The parser checked each record against its line's input spec already; a swap keeps that spec, so this
+            // check is a guard that costs one pass over the vector.
+            Outcome<float[]> checked = model.validator().check(in.values());
             if (checked.ok()) {
                 valid.add(in);
                 vectors.add(checked.value());

@@ -38,7 +38,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Keyed by shard ({@link ScorerShards}: records of one source always land in one shard). Buffers records in
  * keyed list state until {@code maxBatchSize} have arrived or {@code maxBatchWait} has passed (a processing-time
  * timer), then scores each record kind with the model line serving it ({@link BatchScoring}) and emits a
- * {@link ScoredRecord} per record scored. Records that do not fit the model, score NaN or have no model go to
+ * {@link ScoredRecord} per record scored, and one more, marked {@link ScoredRecord#shadow()}, per record a candidate
+ * shadow-scored (one output for both, so the scores sink chains to this operator; alerting filters shadows out). Records that do not fit the model, score NaN or have no model go to
  * {@link DeadLetters#TAG}. The buffer and its timer are checkpointed, so no record is lost across a failure; both
  * are cleared on every flush.
  *
@@ -52,8 +53,6 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     public static final OutputTag<NormalSample> NORMAL_SAMPLES = new OutputTag<>("normal-samples") { };
     /** Side output of a tally per flush and event line, for the promotion gate; only when retraining is on. */
     public static final OutputTag<LineTally> TALLIES = new OutputTag<>("line-tallies") { };
-    /** Side output of a shadow-scored candidate's scores, for the scores output (never alerted on). */
-    public static final OutputTag<ScoredRecord> SHADOW_SCORES = new OutputTag<>("shadow-scores") { };
     /** Side output of model swap outcomes. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS = new OutputTag<>("model-events") { };
     /** Broadcast state: the last accepted model update of each model line, keyed by model id. */
@@ -157,6 +156,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         boolean retraining = config.retrainingEnabled();
         long anomalousCount = 0;
         ServedModel candidate = retraining ? lines.shadowFor(model.kind()) : null;
+        ScoringMetrics.BatchScores meters = metrics.batchScores(model.kind(), model.score().id(), version);
         for (BatchScoring.Scored s : result.scored()) {
             ScoringInput in = s.input();
             boolean anomalous = s.value() > model.threshold();
@@ -165,15 +165,14 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
                 ctx.output(NORMAL_SAMPLES, new NormalSample(model.modelId(), model.uri(), in.source(), featureNames, s.vector(), s.value(),
                         model.threshold(), model.admitCeiling(), model.referenceMedian(), candidate != null));
             }
-            metrics.score(in.source(), model.score().id(), version, s.value());
-            metrics.lag(in.kind(), in.eventTime());
+            meters.record(in.source(), s.value(), in.eventTime());
             // Only anomalous records are explained: a normal record's contributions are noise nobody reads.
             List<String> top = anomalous && s.contributions() != null ? TopMetrics.rank(featureNames, s.contributions()) : null;
             out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), model.score().id(), s.value(), model.threshold(),
                     anomalous, model.modelId(), version, top));
         }
         if (retraining) {
-            ShadowTally shadow = candidate == null ? ShadowTally.EMPTY : shadowScore(ctx, model, candidate, result.scored());
+            ShadowTally shadow = candidate == null ? ShadowTally.EMPTY : shadowScore(out, model, candidate, result.scored());
             ctx.output(TALLIES, new LineTally(model.modelId(), model.asUpdate(), model.calibratedFpr(), result.scored().size(),
                     anomalousCount, candidate == null ? null : candidate.asUpdate().at(UpdateStage.SHADOW),
                     candidate == null ? 0 : candidate.calibratedFpr(), shadow));
@@ -181,10 +180,12 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     }
 
     /**
-     * Scores the records the serving model scored with the candidate too: their scores go to {@link #SHADOW_SCORES},
-     * the comparison to the tally and the metrics. Records the candidate cannot score are its loss, not dead letters.
+     * Scores the records the serving model scored with the candidate too: their scores go out with the others, marked
+     * {@link ScoredRecord#shadow()} (the job alerts on none of them), the comparison to the tally and the metrics. Records
+     * the candidate cannot score are its loss, not dead letters.
      */
-    private ShadowTally shadowScore(ReadOnlyContext ctx, ServedModel serving, ServedModel candidate, List<BatchScoring.Scored> scored) {
+    private ShadowTally shadowScore(Collector<ScoredRecord> out, ServedModel serving, ServedModel candidate,
+                                    List<BatchScoring.Scored> scored) {
         List<ScoringInput> inputs = new ArrayList<>(scored.size());
         Map<ScoringInput, Boolean> servingVerdicts = new java.util.IdentityHashMap<>();
         for (BatchScoring.Scored s : scored) {
@@ -203,7 +204,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             candidateOnly += flagged && !servingFlagged ? 1 : 0;
             servingOnly += !flagged && servingFlagged ? 1 : 0;
             both += flagged && servingFlagged ? 1 : 0;
-            ctx.output(SHADOW_SCORES, new ScoredRecord(in.id(), in.source(), in.eventTime(), candidate.score().id(), s.value(),
+            out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), candidate.score().id(), s.value(),
                     candidate.threshold(), flagged, candidate.modelId(), candidate.modelVersion(), null, true));
         }
         ShadowTally tally = new ShadowTally(servingNormal + servingOnly + both, servingNormal, candidateOnly, servingOnly, both);

@@ -2,6 +2,7 @@ package io.energysentinel.job.io;
 
 import io.energysentinel.contract.Json;
 import io.energysentinel.contract.records.ModelUpdate;
+import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.job.config.ScoringJobConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,10 @@ public final class KafkaRecords {
 
         @Override
         public byte[] serialize(T element) {
+            if (element instanceof ScoredRecord scored) {
+                // Every record scored goes out as one of these: written directly, not through data binding.
+                return ScoredRecordJson.bytes(scored);
+            }
             try {
                 return Json.compact().writeValueAsBytes(element);
             } catch (IOException e) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
 import java.util.List;
@@ -103,6 +104,43 @@ public final class ScoringMetrics {
         scores.labelValues(sourceLabel(source), score, modelVersion).observe(value);
     }
 
+    /**
+     * The meters of one scored batch of {@code kind}, scored as {@code score} by {@code modelVersion}: each source's
+     * histogram series and the lag timer are looked up once per batch, not once per record, and the clock is read once.
+     */
+    public BatchScores batchScores(String kind, String score, String modelVersion) {
+        return new BatchScores(lagTimer(kind), score, modelVersion);
+    }
+
+    /** Scores and event lags of one batch; not thread-safe, used by one flush. */
+    public final class BatchScores {
+        private final Timer lag;
+        private final String score;
+        private final String modelVersion;
+        private final long now = System.currentTimeMillis();
+        private final Map<String, DistributionDataPoint> series = new java.util.HashMap<>();
+
+        private BatchScores(Timer lag, String score, String modelVersion) {
+            this.lag = lag;
+            this.score = score;
+            this.modelVersion = modelVersion;
+        }
+
+        /** One record's score, and its event-time lag. */
+        public void record(String source, double value, long eventTimeMillis) {
+            DistributionDataPoint point = series.get(source);
+            if (point == null) {
+                point = scores.labelValues(sourceLabel(source), score, modelVersion);
+                series.put(source, point);
+            }
+            point.observe(value);
+            long millis = now - eventTimeMillis;
+            if (millis >= 0) {
+                lag.record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
     /** One alert. */
     public void alert(String source, String score, String modelVersion) {
         Counter.builder(MetricNames.ALERTS).tags(MetricNames.SOURCE, sourceLabel(source), MetricNames.SCORE_TAG, score,
@@ -138,10 +176,13 @@ public final class ScoringMetrics {
     public void lag(String kind, long eventTimeMillis) {
         long lag = System.currentTimeMillis() - eventTimeMillis;
         if (lag >= 0) {
-            lagTimers.computeIfAbsent(kind, k -> Timer.builder(MetricNames.EVENT_LAG).tags(MetricNames.RECORD_KIND, k)
-                    .serviceLevelObjectives(LAG_BUCKETS).maximumExpectedValue(Duration.ofHours(1))
-                    .register(registry)).record(lag, java.util.concurrent.TimeUnit.MILLISECONDS);
+            lagTimer(kind).record(lag, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+    }
+
+    private Timer lagTimer(String kind) {
+        return lagTimers.computeIfAbsent(kind, k -> Timer.builder(MetricNames.EVENT_LAG).tags(MetricNames.RECORD_KIND, k)
+                .serviceLevelObjectives(LAG_BUCKETS).maximumExpectedValue(Duration.ofHours(1)).register(registry));
     }
 
     /** One more subtask serves {@code modelVersion} of {@code modelId} with {@code score} at {@code threshold}. */

@@ -88,19 +88,19 @@ class MicroBatchScorerTest {
 
     @Test
     void recordsThatDoNotFitTheModelBecomeDeadLettersAndTheBatchGoesOn() throws Exception {
+        // The parser shapes records for the model; the scorer checks them again, whatever reached it.
         try (var harness = harness(3)) {
-            Map<String, Double> missing = new HashMap<>(events.get(0).features());
-            missing.remove("cpu_pct");
-            Map<String, Double> extra = new HashMap<>(events.get(1).features());
-            extra.put("temperature", 40.0);
-            harness.processElement(new ScoringInput("bad-1", "host-0", 1, ScoringInput.EVENT, missing, null, "t/0@1", "bad-1".getBytes()), 1);
-            harness.processElement(new ScoringInput("bad-2", "host-0", 2, ScoringInput.EVENT, extra, null, "t/0@2", "bad-2".getBytes()), 2);
+            float[] tooShort = java.util.Arrays.copyOf(TestBundlesAccess.vector(events.get(0)), 3);
+            float[] infinite = TestBundlesAccess.vector(events.get(1));
+            infinite[2] = Float.POSITIVE_INFINITY;
+            harness.processElement(new ScoringInput("bad-1", "host-0", 1, ScoringInput.EVENT, tooShort, "t/0@1", "bad-1".getBytes()), 1);
+            harness.processElement(new ScoringInput("bad-2", "host-0", 2, ScoringInput.EVENT, infinite, "t/0@2", "bad-2".getBytes()), 2);
             harness.processElement(input(events.get(2)), 3);
             assertThat(harness.extractOutputValues()).extracting(ScoredRecord::recordId).containsExactly(events.get(2).id());
             List<DeadLetter> dead = sideOutput(harness.getSideOutput(DeadLetters.TAG));
-            assertThat(dead).extracting(DeadLetter::reason).containsExactly(DeadLetterReason.WRONG_SHAPE, DeadLetterReason.WRONG_SHAPE);
-            assertThat(dead.get(0).detail()).contains("missing feature 'cpu_pct'");
-            assertThat(dead.get(1).detail()).contains("unknown feature 'temperature'");
+            assertThat(dead).extracting(DeadLetter::reason).containsExactly(DeadLetterReason.WRONG_SHAPE, DeadLetterReason.NON_FINITE);
+            assertThat(dead.get(0).detail()).contains("3 values, the model takes");
+            assertThat(dead.get(1).detail()).contains("is Infinity");
             assertThat(dead.get(0).origin()).isEqualTo("t/0@1");
             assertThat(dead.get(0).payload()).as("the record itself, not a description").isEqualTo("bad-1");
         }
@@ -236,7 +236,8 @@ class MicroBatchScorerTest {
             for (double extreme : new double[] {1e6, 1e36, -1e36, 3e38}) {
                 Map<String, Double> features = new HashMap<>();
                 events.get(0).features().keySet().forEach(k -> features.put(k, extreme));
-                harness.processElement(new ScoringInput("x" + t, "host-0", t, ScoringInput.EVENT, features, null, "t/0@" + t, new byte[] {1}), t);
+                harness.processElement(new ScoringInput("x" + t, "host-0", t, ScoringInput.EVENT, vector(features), "t/0@" + t,
+                        new byte[] {1}), t);
                 t++;
             }
             assertThat(harness.extractOutputValues()).hasSize(4).allSatisfy(r -> {
@@ -252,8 +253,8 @@ class MicroBatchScorerTest {
         try (var harness = harness(2)) {
             Map<String, Double> spiked = new HashMap<>(events.get(0).features());
             spiked.put("latency_ms", spiked.get("latency_ms") * 20);
-            harness.processElement(new ScoringInput("spike", "host-0", 1, ScoringInput.EVENT, spiked, null, "t/0@1", new byte[] {1}), 1);
-            harness.processElement(new ScoringInput("calm", "host-0", 2, ScoringInput.EVENT, events.get(0).features(), null,
+            harness.processElement(new ScoringInput("spike", "host-0", 1, ScoringInput.EVENT, vector(spiked), "t/0@1", new byte[] {1}), 1);
+            harness.processElement(new ScoringInput("calm", "host-0", 2, ScoringInput.EVENT, vector(events.get(0).features()),
                     "t/0@2", new byte[] {1}), 2);
             assertThat(harness.extractOutputValues()).satisfiesExactly(
                     spike -> {
@@ -343,8 +344,18 @@ class MicroBatchScorerTest {
     }
 
     private static ScoringInput input(Event e) {
-        return new ScoringInput(e.id(), e.source(), e.eventTime(), ScoringInput.EVENT, e.features(), null, "test",
+        return new ScoringInput(e.id(), e.source(), e.eventTime(), ScoringInput.EVENT, vector(e.features()), "test",
                 e.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Features in the model's order, as the parser hands them to the scorer. */
+    private static float[] vector(Map<String, Double> features) {
+        List<String> names = v1.input().featureNames();
+        float[] v = new float[names.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = features.get(names.get(i)).floatValue();
+        }
+        return v;
     }
 
     @SuppressWarnings("unchecked")

@@ -54,6 +54,6 @@ class ScorerShardsTest {
     }
 
     private static ScoringInput image(String source) {
-        return new ScoringInput("id", source, 0L, ScoringInput.IMAGE, null, new float[1], "origin", null);
+        return new ScoringInput("id", source, 0L, ScoringInput.IMAGE, new float[1], "origin", null);
     }
 }

@@ -30,6 +30,23 @@ class ScoringMetricsTest {
     }
 
     @Test
+    void aBatchMetersEveryScoreAndLagWithinTheSameSourceCap() {
+        ScoringMetrics metrics = ScoringMetrics.of(registry, 3);
+        long now = System.currentTimeMillis();
+        ScoringMetrics.BatchScores batch = metrics.batchScores("event", "energy", "v1");
+        for (int i = 0; i < 1000; i++) {
+            batch.record("host-" + (i % 10), 1.0, now - 1000);
+        }
+        batch = metrics.batchScores("event", "energy", "v1");
+        batch.record("host-0", 2.0, now - 1000);
+        String scrape = registry.scrape();
+        assertThat(scrape.lines().filter(l -> l.startsWith("energysentinel_score_count{"))).hasSize(4)
+                .anySatisfy(l -> assertThat(l).contains("source=\"other\"").endsWith(" 700"))
+                .anySatisfy(l -> assertThat(l).contains("source=\"host-0\"").endsWith(" 101"));
+        assertThat(scrape).contains("energysentinel_event_lag_seconds_count{record_kind=\"event\"} 1001");
+    }
+
+    @Test
     void theSeriesOfARetiredModelVersionGoWhenNoSubtaskServesIt() {
         ScoringMetrics metrics = ScoringMetrics.of(registry, 10);
         metrics.modelInUse("m", "v1", "energy", 1.5);

@@ -169,8 +169,7 @@ public final class OnnxScorer implements AutoCloseable {
     }
 
     private void runChunk(float[][] inputs, int start, int count, int batch, Map<String, float[][]> rows) {
-        // Short chunks are zero-padded to the fixed batch so ONNX Runtime always sees one shape.
-        int runBatch = fixedBatchSize > 0 ? batch : count;
+        int runBatch = fixedBatchSize > 0 ? paddedBatch(count, batch) : count;
         FloatBuffer buffer = FloatBuffer.allocate(runBatch * itemSize);
         for (int i = 0; i < count; i++) {
             buffer.put(inputs[start + i]);
@@ -195,6 +194,17 @@ public final class OnnxScorer implements AutoCloseable {
         } catch (OrtException e) {
             throw new ScoringException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The batch a chunk of {@code count} rows runs at under a fixed batch of {@code fixed}: the next power of two, at
+     * most {@code fixed}. ONNX Runtime so sees a handful of shapes (1, 2, 4, … {@code fixed}) and its arena stops
+     * growing after the largest, while a short batch (a flush on the wait timer) costs at most twice its rows, not
+     * {@code fixed} rows.
+     */
+    static int paddedBatch(int count, int fixed) {
+        int pow2 = count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1;
+        return Math.min(fixed, pow2);
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param provider execution provider wanted; CUDA falls back to CPU with a logged reason
  * @param intraOpThreads ONNX Runtime intra-op threads; size it to the cores a slot owns
- * @param fixedBatchSize when positive, every run uses exactly this batch (short batches are padded)
- *     so the memory arena sees one shape and stops growing; 0 runs each batch at its own size
+ * @param fixedBatchSize when positive, runs use at most this batch, and a short batch is zero-padded to the next
+ *     power of two, so the memory arena sees a few shapes and stops growing; 0 runs each batch at its own size
  */
 public record ScorerOptions(ExecutionProvider provider, int intraOpThreads, int fixedBatchSize) {
     public ScorerOptions {
