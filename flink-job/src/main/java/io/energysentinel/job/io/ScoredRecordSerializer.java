@@ -4,7 +4,6 @@ import io.energysentinel.contract.records.ScoredRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -26,7 +25,8 @@ import org.apache.flink.types.StringValue;
 public final class ScoredRecordSerializer extends TypeSerializer<ScoredRecord> {
     private static final long serialVersionUID = 1L;
     /** The type information that makes Flink use this serializer. */
-    public static final TypeInformation<ScoredRecord> TYPE = new Info();
+    public static final TypeInformation<ScoredRecord> TYPE =
+            new io.energysentinel.job.model.SerializerTypeInfo<>(ScoredRecord.class, ScoredRecordSerializer::new);
     private static final int ANOMALOUS = 1;
     private static final int SHADOW = 2;
 
@@ -130,66 +130,6 @@ public final class ScoredRecordSerializer extends TypeSerializer<ScoredRecord> {
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ScoredRecord> {
         public Snapshot() {
             super(ScoredRecordSerializer::new);
-        }
-    }
-
-    /** Type information naming this serializer. */
-    static final class Info extends TypeInformation<ScoredRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<ScoredRecord> getTypeClass() {
-            return ScoredRecord.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<ScoredRecord> createSerializer(SerializerConfig config) {
-            return new ScoredRecordSerializer();
-        }
-
-        @Override
-        public String toString() {
-            return "ScoredRecord";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Info;
-        }
-
-        @Override
-        public int hashCode() {
-            return Info.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Info;
         }
     }
 }

@@ -13,7 +13,7 @@ class ScoringInputSerializerTest {
     @Test
     void flinkPicksItUpForEveryUseOfTheType() {
         TypeInformation<ScoringInput> info = TypeInformation.of(ScoringInput.class);
-        assertThat(info).isInstanceOf(ScoringInputTypeInfo.class);
+        assertThat(info).isInstanceOf(SerializerTypeInfo.class);
         assertThat(info.createSerializer(new SerializerConfigImpl())).isInstanceOf(ScoringInputSerializer.class);
     }
 
