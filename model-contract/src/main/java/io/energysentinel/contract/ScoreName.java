@@ -20,7 +20,13 @@ public enum ScoreName {
     /** Likelihood-ratio style score: E_model(x) - E_background(x), background fit on perturbed inputs. */
     ENERGY_RATIO("energy_ratio", true),
     /** Mahalanobis distance of penultimate features to the nearest class-conditional Gaussian. */
-    MAHALANOBIS("mahalanobis", true);
+    MAHALANOBIS("mahalanobis", true),
+    /**
+     * Feature ensemble over two depths: the Mahalanobis distance of the last convolution block's activations (pooled to
+     * each channel's spatial mean and standard deviation) plus that of the penultimate features, each standardised by its
+     * mean and deviation on held-out training images.
+     */
+    DEEP_MAHALANOBIS("deep_mahalanobis", true);
 
     private final String id;
     private final boolean servable;

@@ -11,6 +11,7 @@ import io.energysentinel.trainer.evaluation.ImageEvaluation;
 import io.energysentinel.trainer.evaluation.OodMetrics;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.model.TrainedModels;
+import io.energysentinel.trainer.scores.ServedScoreChoice;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,9 +43,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 Map<ScoreName, Double> thresholds = new java.util.EnumMap<>(ScoreName.class);
                 manifest.scores().forEach((score, threshold) -> thresholds.put(score, threshold.threshold()));
                 operatingPoint = new ImageEvaluation.OperatingPoint(thresholds, manifest.defaultScore().id(),
-                        manifest.metrics().keySet().stream().anyMatch(k -> k.startsWith("proxy."))
+                        manifest.defaultScore() == ScoreName.DEEP_MAHALANOBIS
+                                ? "fixed by model kind (" + ScoreName.DEEP_MAHALANOBIS.id() + "); no OOD data"
+                                : manifest.metrics().keySet().stream().anyMatch(k -> k.startsWith("proxy."))
                                 ? "proxies of held-out training images (the bundle's proxy.* metrics); no OOD data"
-                                : "the trainer's fixed order by model kind (mahalanobis, energy_ratio, energy); no OOD data");
+                                : "the trainer's fixed order by model kind (" + ServedScoreChoice.FIXED_ORDER.stream()
+                                        .map(ScoreName::id).collect(java.util.stream.Collectors.joining(", ")) + "); no OOD data");
             }
             ImageEvaluation.Report report = ImageEvaluation.run(trained,
                     FashionMnist.load(locator.requireFashionMnist(), FashionMnist.Split.TEST),

@@ -79,6 +79,38 @@ public final class RenderedImages {
         return ImageDataset.unlabelled("rendered-shapes", pixels, side, side);
     }
 
+    /**
+     * {@code count} scribbles: one to three smooth pen strokes (cubic curves through random points) of random width, as a
+     * hand would draw them. Made after the served score's rule was fixed, to judge it on a set nothing was chosen on.
+     */
+    public static ImageDataset scribbles(int count, int side, long seed) {
+        Random random = new Random(seed);
+        float[][] pixels = new float[count][];
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = canvas(side);
+            Graphics2D g = graphics(image);
+            g.setColor(grey(random));
+            g.setStroke(new BasicStroke(1.5f + random.nextFloat() * 2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            for (int k = 0; k < 1 + random.nextInt(3); k++) {
+                java.awt.geom.Path2D.Double stroke = new java.awt.geom.Path2D.Double();
+                stroke.moveTo(point(random, side), point(random, side));
+                for (int c = 0; c < 1 + random.nextInt(2); c++) {
+                    stroke.curveTo(point(random, side), point(random, side), point(random, side), point(random, side),
+                            point(random, side), point(random, side));
+                }
+                g.draw(stroke);
+            }
+            g.dispose();
+            pixels[i] = pixels(image);
+        }
+        return ImageDataset.unlabelled("rendered-scribbles", pixels, side, side);
+    }
+
+    /** A coordinate inside a margin of a sixth of the side. */
+    private static double point(Random random, int side) {
+        return side / 6.0 + random.nextDouble() * side * 2 / 3.0;
+    }
+
     private static void draw(Graphics2D g, java.awt.Shape shape, boolean filled) {
         if (filled) {
             g.fill(shape);

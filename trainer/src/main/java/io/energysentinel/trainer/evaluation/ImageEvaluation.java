@@ -79,6 +79,7 @@ public final class ImageEvaluation {
         int rendered = limit > 0 ? Math.min(limit, RENDERED) : RENDERED;
         sets.put("rendered-glyphs", RenderedImages.glyphs(rendered, side, 97).pixels());
         sets.put("rendered-shapes", RenderedImages.shapes(rendered, side, 96).pixels());
+        sets.put("rendered-scribbles", RenderedImages.scribbles(rendered, side, 95).pixels());
         sets.put("uniform-noise", Corruptions.uniformNoise(Math.min(2000, test.size()), test.imageSize(), 99));
         sets.put("fmnist-gaussian-noise", Corruptions.gaussianNoise(test.pixels(), 0.3, 98));
         sets.put("fmnist-blur", Corruptions.blur(test.pixels(), side, 2));

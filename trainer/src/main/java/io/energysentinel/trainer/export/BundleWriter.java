@@ -21,6 +21,7 @@ import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.trainer.model.LayerSpec;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.scores.OodScorer;
+import io.energysentinel.trainer.scores.ServedScoreChoice;
 import io.energysentinel.trainer.training.Energies;
 import io.energysentinel.trainer.training.TrainingData;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class BundleWriter {
         if (request.preferredScore() != null && thresholds.containsKey(request.preferredScore())) {
             return request.preferredScore();
         }
-        for (ScoreName s : List.of(ScoreName.MAHALANOBIS, ScoreName.ENERGY_RATIO, ScoreName.ENERGY)) {
+        for (ScoreName s : ServedScoreChoice.FIXED_ORDER) {
             if (thresholds.containsKey(s)) {
                 return s;
             }

@@ -15,6 +15,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.ScoreName;
 import io.energysentinel.contract.TensorNames;
+import io.energysentinel.trainer.model.DeepFeatureGaussians;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.LayerSpec;
 import io.energysentinel.trainer.model.NetworkSpec;
@@ -58,6 +59,9 @@ public final class OnnxExporter {
         }
         if (model.featureGaussians().isPresent()) {
             names.add(ScoreName.MAHALANOBIS.id());
+        }
+        if (model.deepFeatures().isPresent()) {
+            names.add(ScoreName.DEEP_MAHALANOBIS.id());
         }
         if (explains(model)) {
             names.add(TensorNames.CONTRIBUTIONS);
@@ -109,8 +113,16 @@ public final class OnnxExporter {
             graph.addOutput(GraphWriter.floatValue(ScoreName.ENERGY_RATIO.id(), List.of()));
         }
         if (model.featureGaussians().isPresent()) {
-            mahalanobis(main.features(), model.featureGaussians().get(), w);
+            if (main.features() == null) {
+                throw new UnsupportedLayerException("feature Gaussians present but the spec has no feature layer");
+            }
+            String distance = mahalanobis(main.features(), model.featureGaussians().get(), w, ScoreName.MAHALANOBIS.id());
             graph.addOutput(GraphWriter.floatValue(ScoreName.MAHALANOBIS.id(), List.of()));
+            if (model.deepFeatures().isPresent()) {
+                deepMahalanobis(main.layers().get(model.deepFeatures().get().tapLayer()), distance, model.deepFeatures().get(),
+                        w.scoped("deep/"));
+                graph.addOutput(GraphWriter.floatValue(ScoreName.DEEP_MAHALANOBIS.id(), List.of()));
+            }
         }
         if (explains(model)) {
             contributions(model, main.layers().get(standardisedLayer(model)), energy, w.scoped("reset/"));
@@ -349,10 +361,8 @@ public final class OnnxExporter {
         return w.node("Reshape", List.of(output, w.longConstant("flat", -1)), name);
     }
 
-    private static void mahalanobis(String features, FeatureGaussians g, GraphWriter w) {
-        if (features == null) {
-            throw new UnsupportedLayerException("feature Gaussians present but the spec has no feature layer");
-        }
+    /** min over classes of (f - mu_c)^T P (f - mu_c); returns the output's name ({@code name}, or generated if null). */
+    private static String mahalanobis(String features, FeatureGaussians g, GraphWriter w, String name) {
         int classes = g.classMeans().length;
         int d = g.dimension();
         float[] means = new float[classes * d];
@@ -368,7 +378,28 @@ public final class OnnxExporter {
         String projected = w.node("MatMul", List.of(diff, w.constant("precision", precision, d, d)), null);
         String product = w.node("Mul", List.of(projected, diff), null);
         String distances = w.node("ReduceSum", List.of(product, w.longConstant("axis2", 2)), null, GraphWriter.intAttr("keepdims", 0));
-        w.node("ReduceMin", List.of(distances), ScoreName.MAHALANOBIS.id(), GraphWriter.ints("axes", 1), GraphWriter.intAttr("keepdims", 0));
+        return w.node("ReduceMin", List.of(distances), name, GraphWriter.ints("axes", 1), GraphWriter.intAttr("keepdims", 0));
+    }
+
+    /**
+     * deep_mahalanobis: the tap activation {@code [B, C, H, W]} pooled to per-channel spatial means and standard
+     * deviations (as {@code OodScorer.pooledActivations}), its Mahalanobis distance, and both distances standardised
+     * and added.
+     */
+    private static void deepMahalanobis(String activation, String featureDistance, DeepFeatureGaussians deep, GraphWriter w) {
+        String mean = w.node("ReduceMean", List.of(activation), null, GraphWriter.ints("axes", 2, 3), GraphWriter.intAttr("keepdims", 1));
+        String centred = w.node("Sub", List.of(activation, mean), null);
+        String variance = w.node("ReduceMean", List.of(w.node("Mul", List.of(centred, centred), null)), null,
+                GraphWriter.ints("axes", 2, 3), GraphWriter.intAttr("keepdims", 0));
+        String flatMean = w.node("Flatten", List.of(mean), null, GraphWriter.intAttr("axis", 1));
+        String pooled = w.node("Concat", List.of(flatMean, w.node("Sqrt", List.of(variance), null)), null, GraphWriter.intAttr("axis", 1));
+        String tapDistance = mahalanobis(pooled, deep.tapGaussians(), w, null);
+        String tap = w.node("Div", List.of(w.node("Sub", List.of(tapDistance, w.constant("tap_center", new float[] {(float) deep.tapCenter()})), null),
+                w.constant("tap_scale", new float[] {(float) deep.tapScale()})), null);
+        String feature = w.node("Div", List.of(w.node("Sub", List.of(featureDistance,
+                        w.constant("feature_center", new float[] {(float) deep.featureCenter()})), null),
+                w.constant("feature_scale", new float[] {(float) deep.featureScale()})), null);
+        w.node("Add", List.of(tap, feature), ScoreName.DEEP_MAHALANOBIS.id());
     }
 
     private static <T extends Block> T expect(Block block, Class<T> type, String where) {

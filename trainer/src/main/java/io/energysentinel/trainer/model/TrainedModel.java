@@ -17,6 +17,7 @@ import java.util.Optional;
  *   <li>energy_ratio (when {@code background} is present): energy(x) - background.energy(x).</li>
  *   <li>mahalanobis (when {@code featureGaussians} is present): the smallest squared Mahalanobis
  *       distance of the output of layer {@code spec.featureLayer()} to a class mean.</li>
+ *   <li>deep_mahalanobis (when {@code deepFeatures} is present as well): see {@link DeepFeatureGaussians}.</li>
  * </ul>
  *
  * @param kind the model kind
@@ -24,10 +25,12 @@ import java.util.Optional;
  * @param block the initialised DJL block holding the trained parameters
  * @param background a second energy model of the same kind fitted on perturbed inputs, if any
  * @param featureGaussians class-conditional Gaussians over the feature layer, if any
+ * @param deepFeatures Gaussians over a convolution block's pooled activations, if any (needs feature Gaussians)
  */
 public record TrainedModel(
         ModelKind kind, NetworkSpec spec, Block block,
-        Optional<TrainedModel> background, Optional<FeatureGaussians> featureGaussians) {
+        Optional<TrainedModel> background, Optional<FeatureGaussians> featureGaussians,
+        Optional<DeepFeatureGaussians> deepFeatures) {
     public TrainedModel {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(spec, "spec");
@@ -37,5 +40,15 @@ public record TrainedModel(
         if (featureGaussians.isPresent() && spec.featureLayer() < 0) {
             throw new IllegalArgumentException("feature Gaussians need a spec with a featureLayer");
         }
+        Objects.requireNonNull(deepFeatures, "deepFeatures");
+        if (deepFeatures.isPresent() && featureGaussians.isEmpty()) {
+            throw new IllegalArgumentException("deep feature Gaussians need the feature Gaussians");
+        }
+    }
+
+    /** A model without deep feature Gaussians. */
+    public TrainedModel(ModelKind kind, NetworkSpec spec, Block block, Optional<TrainedModel> background,
+                        Optional<FeatureGaussians> featureGaussians) {
+        this(kind, spec, block, background, featureGaussians, Optional.empty());
     }
 }

@@ -23,11 +23,16 @@ public final class TrainedModels {
     private static final String PARAMS = "params.bin";
     private static final String GAUSSIANS = "gaussians.bin";
     private static final String BACKGROUND = "background";
+    private static final String DEEP_GAUSSIANS = "deep-gaussians.bin";
+    private static final String DEEP_SCALES = "deep.json";
 
     private TrainedModels() {}
 
     /** The JSON description of a model. */
     public record Description(ModelKind kind, NetworkSpec spec) {}
+
+    /** The JSON part of {@link DeepFeatureGaussians}: which layer is pooled and the two distances' scales. */
+    record DeepScales(int tapLayer, double tapCenter, double tapScale, double featureCenter, double featureScale) {}
 
     /** Writes {@code model} into {@code dir}. */
     public static void save(TrainedModel model, Path dir) {
@@ -39,6 +44,12 @@ public final class TrainedModels {
             }
             if (model.featureGaussians().isPresent()) {
                 writeGaussians(model.featureGaussians().get(), dir.resolve(GAUSSIANS));
+            }
+            if (model.deepFeatures().isPresent()) {
+                DeepFeatureGaussians deep = model.deepFeatures().get();
+                writeGaussians(deep.tapGaussians(), dir.resolve(DEEP_GAUSSIANS));
+                Json.mapper().writeValue(dir.resolve(DEEP_SCALES).toFile(), new DeepScales(deep.tapLayer(), deep.tapCenter(),
+                        deep.tapScale(), deep.featureCenter(), deep.featureScale()));
             }
             if (model.background().isPresent()) {
                 save(model.background().get(), dir.resolve(BACKGROUND));
@@ -67,7 +78,13 @@ public final class TrainedModels {
                     ? Optional.of(readGaussians(dir.resolve(GAUSSIANS))) : Optional.empty();
             Optional<TrainedModel> background = Files.isDirectory(dir.resolve(BACKGROUND))
                     ? Optional.of(load(dir.resolve(BACKGROUND), manager)) : Optional.empty();
-            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians);
+            Optional<DeepFeatureGaussians> deep = Optional.empty();
+            if (Files.isRegularFile(dir.resolve(DEEP_SCALES))) {
+                DeepScales scales = Json.mapper().readValue(dir.resolve(DEEP_SCALES).toFile(), DeepScales.class);
+                deep = Optional.of(new DeepFeatureGaussians(scales.tapLayer(), readGaussians(dir.resolve(DEEP_GAUSSIANS)),
+                        scales.tapCenter(), scales.tapScale(), scales.featureCenter(), scales.featureScale()));
+            }
+            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians, deep);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalArgumentException("cannot load model from " + dir + ": " + e.getMessage(), e);
         }

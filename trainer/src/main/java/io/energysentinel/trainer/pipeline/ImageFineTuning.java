@@ -8,9 +8,11 @@ import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.trainer.export.BundleRequest;
 import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
+import io.energysentinel.trainer.model.DeepFeatureGaussians;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.model.TrainedModels;
+import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.training.DivergenceGuard;
@@ -33,8 +35,8 @@ import java.util.Optional;
  * <p>Images on the wire carry no labels. A JEM keeps its classifier head by the cross-entropy on the reference's labelled
  * images only; fresh images enter the generative (energy) term alone. Pseudo-labels from the serving model were the
  * other way: they would teach the head its own mistakes on exactly the images it is least sure of, and a shifted class
- * would confirm itself version after version. The feature Gaussians of the Mahalanobis score are refitted on the
- * labelled reference images, since fine-tuning moves the features they describe.
+ * would confirm itself version after version. The feature Gaussians of the Mahalanobis scores (and the deep ones, where
+ * the line has them) are refitted on the labelled reference images, since fine-tuning moves the features they describe.
  */
 public final class ImageFineTuning {
     private ImageFineTuning() {}
@@ -87,7 +89,11 @@ public final class ImageFineTuning {
         }
         Optional<FeatureGaussians> gaussians = serving.featureGaussians().map(old -> FeatureGaussianFit.fit(
                 new OodScorer(bare).features(reference.train(), manager), reference.labels(), old.classMeans().length, 1e-3, manager));
-        TrainedModel tuned = new TrainedModel(serving.kind(), serving.spec(), serving.block(), serving.background(), gaussians);
+        TrainedModel withGaussians = new TrainedModel(serving.kind(), serving.spec(), serving.block(), serving.background(), gaussians);
+        // A line that serves deep_mahalanobis keeps serving it: its Gaussians are refitted on the same reference images.
+        Optional<DeepFeatureGaussians> deep = serving.deepFeatures().isEmpty() ? Optional.empty() : DeepFeatureFit.fit(withGaussians,
+                reference.train(), reference.labels(), gaussians.orElseThrow().classMeans().length, reference.heldOut(), manager);
+        TrainedModel tuned = new TrainedModel(serving.kind(), serving.spec(), serving.block(), serving.background(), gaussians, deep);
         TrainedModels.save(tuned, outDir.resolve("model"));
         return new FineTuned(tuned, reference, config, data, taken, freshRows.check(), freshRows.train().length, freshRows.vettedOut(),
                 new EventAnchor.FirstModel(anchor.firstModel(), anchor.anchor().firstCeiling(), anchor.anchor().canaryRecall()));

@@ -8,11 +8,13 @@ import io.energysentinel.trainer.data.Splits;
 import io.energysentinel.trainer.evaluation.Corruptions;
 import io.energysentinel.trainer.evaluation.Plots;
 import io.energysentinel.trainer.evaluation.ProcessMemory;
+import io.energysentinel.trainer.model.DeepFeatureGaussians;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.model.TrainedModels;
+import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.training.DivergenceGuard;
@@ -33,7 +35,7 @@ import java.util.Optional;
 
 /**
  * Trains an image model end to end: the main EBM or JEM, the background model for the energy ratio,
- * and (JEM) the feature Gaussians for Mahalanobis; saves it with a training summary and a sample grid.
+ * and (JEM) the feature Gaussians for Mahalanobis and deep Mahalanobis; saves it with a training summary and a sample grid.
  */
 public final class ImageTraining {
     /** Images the feature Gaussians are fitted on, at most. */
@@ -120,13 +122,17 @@ public final class ImageTraining {
         }
 
         Optional<FeatureGaussians> gaussians = Optional.empty();
+        Optional<DeepFeatureGaussians> deep = Optional.empty();
         if (spec.featureLayer() >= 0 && plan.kind() == ModelKind.JEM) {
             TrainedModel bare = new TrainedModel(plan.kind(), spec, main.block(), Optional.empty(), Optional.empty());
             int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
             float[][] features = new OodScorer(bare).features(java.util.Arrays.copyOf(data.inputs(), n), manager);
             gaussians = Optional.of(FeatureGaussianFit.fit(features, java.util.Arrays.copyOf(data.labels(), n), 10, 1e-3, manager));
+            deep = DeepFeatureFit.fit(new TrainedModel(plan.kind(), spec, main.block(), Optional.empty(), gaussians),
+                    java.util.Arrays.copyOf(data.inputs(), n), java.util.Arrays.copyOf(data.labels(), n), 10,
+                    split.calibration(), manager);
         }
-        TrainedModel model = new TrainedModel(plan.kind(), spec, main.block(), background, gaussians);
+        TrainedModel model = new TrainedModel(plan.kind(), spec, main.block(), background, gaussians, deep);
         Path modelDir = outDir.resolve("model");
         TrainedModels.save(model, modelDir);
         summary.put("kind", plan.kind());

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.ScoreName;
+import io.energysentinel.trainer.model.DeepFeatureGaussians;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.training.Adam;
@@ -51,6 +52,9 @@ public final class OodScorer {
         if (model.featureGaussians().isPresent()) {
             names.add(ScoreName.MAHALANOBIS);
         }
+        if (model.deepFeatures().isPresent()) {
+            names.add(ScoreName.DEEP_MAHALANOBIS);
+        }
         return names;
     }
 
@@ -75,7 +79,14 @@ public final class OodScorer {
                     put(out, ScoreName.ENERGY_RATIO, start, Energies.energyFromOutput(model.kind(), output).sub(bg));
                 }
                 if (model.featureGaussians().isPresent()) {
-                    put(out, ScoreName.MAHALANOBIS, start, mahalanobis(features(model, ps, x), model.featureGaussians().get()));
+                    NDArray feature = mahalanobis(features(model, ps, x), model.featureGaussians().get());
+                    put(out, ScoreName.MAHALANOBIS, start, feature);
+                    if (model.deepFeatures().isPresent()) {
+                        DeepFeatureGaussians deep = model.deepFeatures().get();
+                        NDArray tap = mahalanobis(pooledActivations(model, ps, x, deep.tapLayer()), deep.tapGaussians());
+                        put(out, ScoreName.DEEP_MAHALANOBIS, start, tap.sub(deep.tapCenter()).div(deep.tapScale())
+                                .add(feature.sub(deep.featureCenter()).div(deep.featureScale())));
+                    }
                 }
                 put(out, ScoreName.GRAD_NORM, start, gradientNorm(ps, x));
             }
@@ -128,6 +139,48 @@ public final class OodScorer {
         return current.singletonOrThrow();
     }
 
+    /**
+     * The output of layer {@code layer} (a {@code [B, C, H, W]} activation) pooled per channel: the spatial means, then
+     * the spatial standard deviations, {@code [B, 2C]}.
+     */
+    public static NDArray pooledActivations(TrainedModel model, ParameterStore ps, NDArray x, int layer) {
+        NDList current = new NDList(x);
+        List<Block> children = model.block().getChildren().values();
+        for (int i = 0; i <= layer; i++) {
+            current = children.get(i).forward(ps, current, false);
+        }
+        NDArray a = current.singletonOrThrow();
+        if (a.getShape().dimension() != 4) {
+            throw new IllegalStateException("layer " + layer + " gives " + a.getShape() + ", not a [B, C, H, W] activation");
+        }
+        NDArray flat = a.reshape(a.getShape().get(0), a.getShape().get(1), -1);
+        NDArray mean = flat.mean(new int[] {2});
+        NDArray std = flat.sub(mean.expandDims(2)).square().mean(new int[] {2}).sqrt();
+        return mean.concat(std, 1);
+    }
+
+    /** {@link #pooledActivations} of {@code inputs}, for fitting {@link DeepFeatureGaussians}. */
+    public float[][] pooledActivations(float[][] inputs, int layer, NDManager parent) {
+        ParameterStore ps = new ParameterStore(parent, false);
+        float[][] out = new float[inputs.length][];
+        for (int start = 0; start < inputs.length; start += BATCH) {
+            int n = Math.min(BATCH, inputs.length - start);
+            try (NDManager scope = parent.newSubManager()) {
+                rows(pooledActivations(model, ps, batch(inputs, start, n, scope), layer), out, start);
+            }
+        }
+        return out;
+    }
+
+    private static void rows(NDArray values, float[][] out, int start) {
+        int n = (int) values.getShape().get(0);
+        int d = (int) values.getShape().get(1);
+        float[] flat = values.toFloatArray();
+        for (int i = 0; i < n; i++) {
+            out[start + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+    }
+
     /** Feature vectors of {@code data}'s inputs, for fitting {@link FeatureGaussians}. */
     public float[][] features(float[][] inputs, NDManager parent) {
         ParameterStore ps = new ParameterStore(parent, false);
@@ -135,12 +188,7 @@ public final class OodScorer {
         for (int start = 0; start < inputs.length; start += BATCH) {
             int n = Math.min(BATCH, inputs.length - start);
             try (NDManager scope = parent.newSubManager()) {
-                NDArray f = features(model, ps, batch(inputs, start, n, scope));
-                int d = (int) f.getShape().get(1);
-                float[] flat = f.toFloatArray();
-                for (int i = 0; i < n; i++) {
-                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-                }
+                rows(features(model, ps, batch(inputs, start, n, scope)), out, start);
             }
         }
         return out;

@@ -17,6 +17,7 @@ import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.training.Energies;
@@ -104,7 +105,9 @@ class ExportParityTest {
         }
         float[][] features = new OodScorer(main).features(fitImages, m);
         FeatureGaussians g = FeatureGaussianFit.fit(features, labels, 10, 1e-2, m);
-        return new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g));
+        TrainedModel withGaussians = new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g));
+        return new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g),
+                DeepFeatureFit.fit(withGaussians, fitImages, labels, 10, uniform(50, 784, 8), m));
     }
 
     private void assertParity(TrainedModel model, float[][] inputs, NDManager m) {
