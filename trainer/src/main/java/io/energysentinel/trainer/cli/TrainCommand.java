@@ -23,7 +23,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -111,17 +110,13 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            if (training.objective() == Objective.NCE) {
-                System.err.println("--objective nce trains the event MLP (--kind mlp) and toy densities only: a Gaussian is no"
-                        + " useful contrast for images; use pcd or cd");
-                return 2;
-            }
             DataLocator locator = DataLocator.fromEnvironment();
             Path fashion = data != null ? data : locator.requireFashionMnist();
             ImageDataset train = FashionMnist.load(fashion, FashionMnist.Split.TRAIN);
             double warmup = classifierWarmup != null ? classifierWarmup : kind == Kind.jem ? DEFAULT_JEM_WARMUP : 0;
             ImageTrainingPlan plan = new ImageTrainingPlan(kind == Kind.jem ? ModelKind.JEM : ModelKind.CONV_EBM,
-                    channels, hidden, training.toConfig(0f, 1f), backgroundShare, warmup, perturbRate, validation, trainLimit);
+                    channels, hidden, training.toConfig(0f, 1f), backgroundShare, warmup, perturbRate, validation, trainLimit,
+                    training.objective());
             ImageTraining.Result result = ImageTraining.run(train, plan, out, manager, !noProgress);
             System.out.printf("trained %s in %.0f s -> %s%n", plan.kind(), (Double) result.summary().get("seconds"), result.modelDir());
             ImageTraining.Split split = result.split();

@@ -34,8 +34,8 @@ final class TrainingOptions {
     @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm clip (default ${DEFAULT-VALUE}).")
     double clip;
     @Option(names = "--objective", defaultValue = "pcd", description = "pcd (persistent SGLD chains), cd (CD-k, chains from the"
-            + " batch's data) or nce (noise-contrastive estimation against a Gaussian 1.5 times as wide as the data; event MLP and"
-            + " toy only) (default ${DEFAULT-VALUE}).")
+            + " batch's data) or nce (noise-contrastive estimation against a Gaussian 1.5 times as wide as the data; event MLP,"
+            + " conv energy and toy, not a JEM) (default ${DEFAULT-VALUE}).")
     ObjectiveName objective;
     @Option(names = "--cd", description = "Same as --objective cd.")
     boolean contrastiveDivergence;

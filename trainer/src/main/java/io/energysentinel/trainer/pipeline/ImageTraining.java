@@ -18,6 +18,9 @@ import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.training.DivergenceGuard;
+import io.energysentinel.trainer.training.GaussianNoise;
+import io.energysentinel.trainer.training.NceTrainer;
+import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.PcdTrainer;
 import io.energysentinel.trainer.training.StepStats;
 import io.energysentinel.trainer.training.TrainingConfig;
@@ -106,10 +109,10 @@ public final class ImageTraining {
             // Classification is learnt far faster without SGLD; the joint phase then starts from useful
             // features instead of spending its budget on them.
             TrainingConfig warmup = share(mainConfig, plan.classifierWarmupShare()).withGenerativeWeight(0);
-            summary.put("classifierWarmup", train(main, data, warmup, manager, outDir, "warm-up", progressBar));
+            summary.put("classifierWarmup", train(main, data, warmup, plan.objective(), manager, outDir, "warm-up", progressBar));
             mainConfig = share(mainConfig, 1 - plan.classifierWarmupShare());
         }
-        summary.put("main", train(main, data, mainConfig, manager, outDir, "main", progressBar));
+        summary.put("main", train(main, data, mainConfig, plan.objective(), manager, outDir, "main", progressBar));
 
         Optional<TrainedModel> background = Optional.empty();
         if (plan.backgroundShare() > 0) {
@@ -117,7 +120,7 @@ public final class ImageTraining {
                     Corruptions.pixelReplacement(data.inputs(), plan.perturbRate(), plan.config().seed() + 1), data.labels(), shape);
             TrainingConfig bgConfig = share(plan.config(), plan.backgroundShare()).withSeed(plan.config().seed() + 1);
             TrainedModel bg = EnergyNets.initialise(plan.kind(), spec, manager, plan.config().seed() + 1);
-            summary.put("background", train(bg, perturbed, bgConfig, manager, outDir, "background", progressBar));
+            summary.put("background", train(bg, perturbed, bgConfig, plan.objective(), manager, outDir, "background", progressBar));
             background = Optional.of(bg);
         }
 
@@ -136,6 +139,7 @@ public final class ImageTraining {
         Path modelDir = outDir.resolve("model");
         TrainedModels.save(model, modelDir);
         summary.put("kind", plan.kind());
+        summary.put("objective", plan.objective().name().toLowerCase(java.util.Locale.ROOT));
         summary.put("data", data.name());
         summary.put("dataFingerprint", data.fingerprint());
         summary.put("trainingImages", data.size());
@@ -146,29 +150,41 @@ public final class ImageTraining {
         return new Result(model, modelDir, data, split, summary);
     }
 
-    private static Map<String, Object> train(TrainedModel model, TrainingData data, TrainingConfig config, NDManager manager,
-                                             Path outDir, String name, boolean progressBar) {
+    private static Map<String, Object> train(TrainedModel model, TrainingData data, TrainingConfig config, Objective objective,
+                                             NDManager manager, Path outDir, String name, boolean progressBar) {
         long start = System.nanoTime();
         StepStats[] last = new StepStats[1];
-        try (PcdTrainer trainer = new PcdTrainer(model, data, config, manager, DivergenceGuard.defaults());
-             TrainingProgress bar = progressBar ? new TrainingProgress(name, config.steps(), config.timeBudget()) : null) {
-            trainer.train(s -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (TrainingProgress bar = progressBar ? new TrainingProgress(name, config.steps(), config.timeBudget()) : null) {
+            java.util.function.Consumer<StepStats> progress = s -> {
                 last[0] = s;
                 if (bar != null) {
                     bar.accept(s);
                 }
-            });
-            if (config.generativeWeight() > 0 || model.kind() != ModelKind.JEM) {
-                Plots.sampleGrid(trainer.buffer(), 64, 28, outDir.resolve("samples-" + name + ".png"));
+            };
+            if (objective == Objective.NCE) {
+                // No chains, so no samples to draw: NCE learns by telling the images from draws of a known density.
+                try (NceTrainer trainer = new NceTrainer(model, data, GaussianNoise.covering(data.inputs(), ToyTraining.NCE_NOISE_WIDTH),
+                        config, manager, DivergenceGuard.defaults())) {
+                    trainer.train(progress);
+                    out.put("steps", trainer.stepsTaken());
+                    out.put("skipped", trainer.skippedSteps());
+                }
+            } else {
+                try (PcdTrainer trainer = new PcdTrainer(model, data, config, manager, DivergenceGuard.defaults())) {
+                    trainer.train(progress);
+                    if (config.generativeWeight() > 0 || model.kind() != ModelKind.JEM) {
+                        Plots.sampleGrid(trainer.buffer(), 64, 28, outDir.resolve("samples-" + name + ".png"));
+                    }
+                    out.put("steps", trainer.stepsTaken());
+                    out.put("restores", trainer.restores());
+                    out.put("finalLearningRate", trainer.learningRate());
+                }
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("steps", trainer.stepsTaken());
-            out.put("seconds", (System.nanoTime() - start) / 1e9);
-            out.put("restores", trainer.restores());
-            out.put("finalLearningRate", trainer.learningRate());
-            out.put("last", last[0]);
-            return out;
         }
+        out.put("seconds", (System.nanoTime() - start) / 1e9);
+        out.put("last", last[0]);
+        return out;
     }
 
     /** The config with its step and time budgets scaled by {@code share}. */

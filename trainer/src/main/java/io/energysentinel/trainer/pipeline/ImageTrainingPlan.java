@@ -1,6 +1,7 @@
 package io.energysentinel.trainer.pipeline;
 
 import io.energysentinel.contract.ModelKind;
+import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.util.List;
 
@@ -17,10 +18,12 @@ import java.util.List;
  * @param perturbRate pixel-replacement rate of the background model's inputs
  * @param validationSize held-out training images kept for threshold calibration
  * @param trainLimit use at most this many training images (0 = all), for smoke runs
+ * @param objective how the energy nets are fitted: {@code PCD} or {@code CD} (the config's {@code persistent} says which),
+ *     or {@code NCE} for a {@code CONV_EBM} (against a Gaussian covering the training images)
  */
 public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidden, TrainingConfig config,
                                 double backgroundShare, double classifierWarmupShare, double perturbRate,
-                                int validationSize, int trainLimit) {
+                                int validationSize, int trainLimit, Objective objective) {
     public ImageTrainingPlan {
         if (kind == ModelKind.MLP_EBM) {
             throw new IllegalArgumentException("MLP_EBM is for event vectors, not images");
@@ -31,6 +34,13 @@ public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidd
         }
         if (classifierWarmupShare < 0 || classifierWarmupShare >= 1) {
             throw new IllegalArgumentException("classifierWarmupShare must lie in [0, 1)");
+        }
+        if (objective == Objective.DSM) {
+            throw new IllegalArgumentException("images train by pcd, cd or nce; dsm leaks native memory per step (toy only)");
+        }
+        if (objective == Objective.NCE && kind != ModelKind.CONV_EBM) {
+            throw new IllegalArgumentException("--objective nce trains a conv energy (--kind conv), not a " + kind
+                    + ": a JEM's classifier has no noise-contrastive form");
         }
         if (classifierWarmupShare > 0 && kind != ModelKind.JEM) {
             throw new IllegalArgumentException("a classifier warm-up needs a JEM, not " + kind);
