@@ -26,11 +26,7 @@ public final class RenderedImages {
 
     /** {@code count} glyphs (letters and symbols, no digits), each at a random font, style, size, rotation and grey. */
     public static ImageDataset glyphs(int count, int side, long seed) {
-        Random random = new Random(seed);
-        float[][] pixels = new float[count][];
-        for (int i = 0; i < count; i++) {
-            BufferedImage image = canvas(side);
-            Graphics2D g = graphics(image);
+        return render("rendered-glyphs", count, side, seed, (g, random) -> {
             int style = random.nextInt(4);
             Font font = new Font(FONTS.get(random.nextInt(FONTS.size())), style, Math.round(side * (0.6f + 0.3f * random.nextFloat())));
             g.setFont(font);
@@ -42,19 +38,12 @@ public final class RenderedImages {
             float x = (float) ((side - bounds.getWidth()) / 2 + random.nextGaussian());
             float y = (float) ((side - bounds.getHeight()) / 2 - bounds.getY() + random.nextGaussian());
             g.drawString(glyph, x, y);
-            g.dispose();
-            pixels[i] = pixels(image);
-        }
-        return ImageDataset.unlabelled("rendered-glyphs", pixels, side, side);
+        });
     }
 
     /** {@code count} geometric shapes: filled or outlined ellipses, rectangles and triangles, or a few strokes. */
     public static ImageDataset shapes(int count, int side, long seed) {
-        Random random = new Random(seed);
-        float[][] pixels = new float[count][];
-        for (int i = 0; i < count; i++) {
-            BufferedImage image = canvas(side);
-            Graphics2D g = graphics(image);
+        return render("rendered-shapes", count, side, seed, (g, random) -> {
             g.setColor(grey(random));
             g.setStroke(new BasicStroke(1 + random.nextFloat() * 2.5f));
             boolean filled = random.nextBoolean();
@@ -73,10 +62,7 @@ public final class RenderedImages {
                     }
                 }
             }
-            g.dispose();
-            pixels[i] = pixels(image);
-        }
-        return ImageDataset.unlabelled("rendered-shapes", pixels, side, side);
+        });
     }
 
     /**
@@ -84,11 +70,7 @@ public final class RenderedImages {
      * hand would draw them. Made after the served score's rule was fixed, to judge it on a set nothing was chosen on.
      */
     public static ImageDataset scribbles(int count, int side, long seed) {
-        Random random = new Random(seed);
-        float[][] pixels = new float[count][];
-        for (int i = 0; i < count; i++) {
-            BufferedImage image = canvas(side);
-            Graphics2D g = graphics(image);
+        return render("rendered-scribbles", count, side, seed, (g, random) -> {
             g.setColor(grey(random));
             g.setStroke(new BasicStroke(1.5f + random.nextFloat() * 2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             for (int k = 0; k < 1 + random.nextInt(3); k++) {
@@ -100,10 +82,26 @@ public final class RenderedImages {
                 }
                 g.draw(stroke);
             }
+        });
+    }
+
+    /** Paints one image of a set on its black, anti-aliased canvas, taking its random draws in order. */
+    private interface Painter {
+        void paint(Graphics2D g, Random random);
+    }
+
+    /** {@code count} images painted one after the other with one random sequence seeded by {@code seed}. */
+    private static ImageDataset render(String name, int count, int side, long seed, Painter painter) {
+        Random random = new Random(seed);
+        float[][] pixels = new float[count][];
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = canvas(side);
+            Graphics2D g = graphics(image);
+            painter.paint(g, random);
             g.dispose();
             pixels[i] = pixels(image);
         }
-        return ImageDataset.unlabelled("rendered-scribbles", pixels, side, side);
+        return ImageDataset.unlabelled(name, pixels, side, side);
     }
 
     /** A coordinate inside a margin of a sixth of the side. */
