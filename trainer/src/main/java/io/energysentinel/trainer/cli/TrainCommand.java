@@ -110,13 +110,14 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            DataLocator locator = DataLocator.fromEnvironment();
-            Path fashion = data != null ? data : locator.requireFashionMnist();
-            ImageDataset train = FashionMnist.load(fashion, FashionMnist.Split.TRAIN);
             double warmup = classifierWarmup != null ? classifierWarmup : kind == Kind.jem ? DEFAULT_JEM_WARMUP : 0;
+            // The plan checks the settings before any data is read.
             ImageTrainingPlan plan = new ImageTrainingPlan(kind == Kind.jem ? ModelKind.JEM : ModelKind.CONV_EBM,
                     channels, hidden, training.toConfig(0f, 1f), backgroundShare, warmup, perturbRate, validation, trainLimit,
                     training.objective());
+            DataLocator locator = DataLocator.fromEnvironment();
+            Path fashion = data != null ? data : locator.requireFashionMnist();
+            ImageDataset train = FashionMnist.load(fashion, FashionMnist.Split.TRAIN);
             ImageTraining.Result result = ImageTraining.run(train, plan, out, manager, !noProgress);
             System.out.printf("trained %s in %.0f s -> %s%n", plan.kind(), (Double) result.summary().get("seconds"), result.modelDir());
             ImageTraining.Split split = result.split();
