@@ -39,6 +39,7 @@ public final class DsmTrainer implements AutoCloseable {
     private final ParameterStore parameterStore;
     private final Adam adam;
     private final DivergenceGuard guard;
+    private final GuardedStepLoop loop;
     private long step;
 
     /** A trainer of {@code model} (an energy net, not a JEM) on {@code data} with noise level {@code sigma}. */
@@ -57,6 +58,7 @@ public final class DsmTrainer implements AutoCloseable {
         this.parameterStore = new ParameterStore(manager, false);
         this.adam = new Adam(model.block().getParameters(), manager, config.beta1(), config.beta2(), 1e-8);
         this.guard = guard;
+        this.loop = new GuardedStepLoop("DSM", guard);
     }
 
     /** Steps taken so far. */
@@ -65,20 +67,18 @@ public final class DsmTrainer implements AutoCloseable {
     }
 
     /**
-     * Trains for {@code config.steps()} (or its time budget); {@code progress} sees every step.
+     * Trains for {@code config.steps()} (or its time budget); {@code progress} sees every healthy step. A step the guard
+     * judges diverged is not applied and training goes on (see {@link GuardedStepLoop}).
      *
-     * @throws IllegalStateException when a step diverges
+     * @throws IllegalStateException after {@value GuardedStepLoop#MAX_SKIPS_IN_A_ROW} diverged steps in a row
      */
     public void train(Consumer<StepStats> progress) {
-        long deadline = config.timeBudget().isZero() ? Long.MAX_VALUE : System.nanoTime() + config.timeBudget().toNanos();
-        while (step < config.steps() && System.nanoTime() < deadline) {
-            StepStats stats = trainStep();
-            String diagnosis = guard.diagnose(stats);
-            if (diagnosis != null) {
-                throw new IllegalStateException("DSM diverged: " + diagnosis);
-            }
-            progress.accept(stats);
-        }
+        loop.run(config, this::stepsTaken, this::trainStep, progress);
+    }
+
+    /** Steps whose update was skipped because the guard judged them diverged. */
+    public int skippedSteps() {
+        return loop.skipped();
     }
 
     /** One optimiser step on the DSM loss of a batch. */

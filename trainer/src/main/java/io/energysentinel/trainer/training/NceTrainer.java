@@ -11,8 +11,6 @@ import io.energysentinel.contract.ModelKind;
 import io.energysentinel.trainer.model.TrainedModel;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Noise-contrastive estimation (Gutmann and Hyvarinen 2010) of an energy model: logistic regression of data against
@@ -25,9 +23,6 @@ import org.slf4j.LoggerFactory;
  * from generators seeded by (seed, step), as in {@link PcdTrainer}.
  */
 public final class NceTrainer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NceTrainer.class);
-    /** Diverged steps in a row after which training gives up. */
-    private static final int MAX_SKIPS_IN_A_ROW = 5;
     private final TrainedModel model;
     private final TrainingData data;
     private final GaussianNoise noise;
@@ -36,8 +31,8 @@ public final class NceTrainer implements AutoCloseable {
     private final ParameterStore parameterStore;
     private final Adam adam;
     private final DivergenceGuard guard;
+    private final GuardedStepLoop loop;
     private long step;
-    private int skipped;
 
     /** A trainer of {@code model} (an energy net, not a JEM) on {@code data} against {@code noise}. */
     public NceTrainer(TrainedModel model, TrainingData data, GaussianNoise noise, TrainingConfig config, NDManager parent,
@@ -56,6 +51,7 @@ public final class NceTrainer implements AutoCloseable {
         this.parameterStore = new ParameterStore(manager, false);
         this.adam = new Adam(model.block().getParameters(), manager, config.beta1(), config.beta2(), 1e-8);
         this.guard = guard;
+        this.loop = new GuardedStepLoop("NCE", guard);
     }
 
     /** Steps taken so far. */
@@ -65,39 +61,17 @@ public final class NceTrainer implements AutoCloseable {
 
     /** Steps whose update was skipped because the guard judged them diverged. */
     public int skippedSteps() {
-        return skipped;
+        return loop.skipped();
     }
 
     /**
-     * Trains for {@code config.steps()} (or its time budget); {@code progress} sees every healthy step.
+     * Trains for {@code config.steps()} (or its time budget); {@code progress} sees every healthy step. A step the guard
+     * judges diverged is not applied and training goes on (see {@link GuardedStepLoop}).
      *
-     * <p>A step the guard judges diverged is not applied (its gradients are zeroed in place) and training goes on
-     * with the next batch: NCE's loss is bounded below, and the one such step seen (a non-finite gradient at step
-     * 1,380 of a 1-D run that repeated cleanly four times from the same seed) came from the native backward, not
-     * from the model.
-     *
-     * @throws IllegalStateException after {@value #MAX_SKIPS_IN_A_ROW} diverged steps in a row
+     * @throws IllegalStateException after {@value GuardedStepLoop#MAX_SKIPS_IN_A_ROW} diverged steps in a row
      */
     public void train(Consumer<StepStats> progress) {
-        long deadline = config.timeBudget().isZero() ? Long.MAX_VALUE : System.nanoTime() + config.timeBudget().toNanos();
-        int inARow = 0;
-        while (step < config.steps() && System.nanoTime() < deadline) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new java.util.concurrent.CancellationException("training interrupted at step " + step);
-            }
-            StepStats stats = trainStep();
-            String diagnosis = guard.diagnose(stats);
-            if (diagnosis == null) {
-                inARow = 0;
-                progress.accept(stats);
-                continue;
-            }
-            skipped++;
-            if (++inARow >= MAX_SKIPS_IN_A_ROW) {
-                throw new IllegalStateException("NCE diverged " + inARow + " steps in a row; last: " + diagnosis);
-            }
-            LOG.warn("{}; the step was not applied", diagnosis);
-        }
+        loop.run(config, this::stepsTaken, this::trainStep, progress);
     }
 
     /** One optimiser step: the NCE loss on a batch of data and as many noise draws. */
