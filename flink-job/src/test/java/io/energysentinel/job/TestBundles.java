@@ -2,6 +2,7 @@ package io.energysentinel.job;
 
 import ai.djl.ndarray.NDManager;
 import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.contract.bundle.SourceHistory;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.trainer.data.LabelledEvent;
 import io.energysentinel.trainer.data.SyntheticEventStream;
@@ -61,6 +62,34 @@ final class TestBundles {
                     dir.resolve("run-" + version), m, false);
             return EventTraining.writeBundle(r, "events-mlp", version, 0.01, config, dir.resolve(version), m);
         }
+    }
+
+    /**
+     * Trains and writes a bundle of an event model fed its sources' history ({@link SourceHistory#DEFAULT}) into
+     * {@code dir/version}: the same net and data as {@link #eventBundle}, each row widened with its source's history.
+     */
+    static BundleManifest historyEventBundle(Path dir, String version, long seed) {
+        float[][] rows = widened(normalEvents(400, 3, seed));
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainingConfig config = TrainingConfig.builder().optSteps(150).optBatchSize(64).optBufferSize(1000)
+                    .optSgldSteps(10).optSgldStepSize(0.1).optSgldNoise(0.005).optSgldGradClamp(0.0)
+                    .optLearningRate(5e-4).optDataRange(-6f, 6f).optSeed(seed).build();
+            EventTraining.Result r = EventTraining.train(SourceHistory.widenedNames(SyntheticEventStream.FEATURES), rows, 32, config,
+                    EventTraining.contrastive(config), SourceHistory.DEFAULT, dir.resolve("run-" + version), m, false);
+            return EventTraining.writeBundle(r, "events-mlp-history", version, 0.01, config, dir.resolve(version), m);
+        }
+    }
+
+    /** {@code events} (in each source's order) widened with their source's history, as the trainer widens a table. */
+    static float[][] widened(List<Event> events) {
+        Map<String, double[]> states = new java.util.HashMap<>();
+        float[][] out = new float[events.size()][];
+        for (int i = 0; i < out.length; i++) {
+            float[] x = vector(events.get(i));
+            double[] state = states.computeIfAbsent(events.get(i).source(), k -> SourceHistory.start(x));
+            out[i] = SourceHistory.DEFAULT.widen(x, state);
+        }
+        return out;
     }
 
     /** Alert ids the job must raise for {@code sent} (per source, in order) with the bundle in {@code bundleDir}. */

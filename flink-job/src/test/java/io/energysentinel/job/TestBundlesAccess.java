@@ -13,6 +13,14 @@ public final class TestBundlesAccess {
         return TestBundles.eventBundle(dir, version, seed);
     }
 
+    public static BundleManifest historyEventBundle(Path dir, String version, long seed) {
+        return TestBundles.historyEventBundle(dir, version, seed);
+    }
+
+    public static float[][] widened(List<Event> events) {
+        return TestBundles.widened(events);
+    }
+
     public static List<Event> normalEvents(int perSource, int sources, long seed) {
         return TestBundles.normalEvents(perSource, sources, seed);
     }

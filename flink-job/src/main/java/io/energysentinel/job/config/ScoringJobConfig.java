@@ -55,6 +55,9 @@ import picocli.CommandLine.Option;
  *     before it refuses it
  * @param episodeIdleTimeout how long an open episode survives without records from its source (event time, and
  *     processing time for a source that never comes back)
+ * @param sourceHistoryTtl how long the job keeps a silent source's history (for an event model fed it: {@link
+ *     io.energysentinel.contract.bundle.InputSpec#history()}); a source silent longer starts a new baseline, and the state
+ *     of sources that stop sending is dropped, however many there were
  * @param maxEventTimeSkew how far in the future (processing time) an event time may lie; later ones are dead letters
  * @param maxMetricSources most sources with series of their own in the metrics; the rest are counted as {@code other}
  * @param startupTimeout how long the entry point waits for Kafka before it gives up with a clear message
@@ -71,8 +74,8 @@ public record ScoringJobConfig(
         int quietRecordsToClose, int maxImageBytes, Duration maxOutOfOrderness, ExecutionProvider provider,
         int intraOpThreads, int metricsPort, Duration checkpointInterval, int parallelism, Duration bufferTimeout,
         Duration retrainInterval, String retrainDir, int retrainMinRows, int retrainReservoir, int retrainSteps,
-        String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration maxEventTimeSkew, int maxMetricSources,
-        Duration startupTimeout, String checkpointDir, String fastAlertsTopic, Duration retrainTimeout, RetrainPolicy retrainPolicy)
+        String modelRoots, Duration modelLoadRetry, Duration episodeIdleTimeout, Duration sourceHistoryTtl, Duration maxEventTimeSkew,
+        int maxMetricSources, Duration startupTimeout, String checkpointDir, String fastAlertsTopic, Duration retrainTimeout, RetrainPolicy retrainPolicy)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -97,6 +100,7 @@ public record ScoringJobConfig(
         require(!transactionalIdPrefix.isBlank(), "transactional-id-prefix must not be blank");
         require(!modelLoadRetry.isNegative(), "model-load-retry must not be negative");
         require(!episodeIdleTimeout.isNegative() && !episodeIdleTimeout.isZero(), "episode-idle-timeout must be positive");
+        require(!sourceHistoryTtl.isNegative() && !sourceHistoryTtl.isZero(), "source-history-ttl must be positive");
         require(!maxEventTimeSkew.isNegative(), "max-event-time-skew must not be negative");
         require(maxMetricSources >= 1, "max-metric-sources must be >= 1");
         require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "startup-timeout must be positive");
@@ -218,6 +222,7 @@ public record ScoringJobConfig(
         @Option(names = "--model-roots", defaultValue = "") String modelRoots;
         @Option(names = "--model-load-retry", defaultValue = "PT5M") Duration modelLoadRetry;
         @Option(names = "--episode-idle-timeout", defaultValue = "PT10M") Duration episodeIdleTimeout;
+        @Option(names = "--source-history-ttl", defaultValue = "PT1H") Duration sourceHistoryTtl;
         @Option(names = "--max-event-time-skew", defaultValue = "PT15M") Duration maxEventTimeSkew;
         @Option(names = "--max-metric-sources", defaultValue = "200") int maxMetricSources;
         @Option(names = "--startup-timeout", defaultValue = "PT30S") Duration startupTimeout;
@@ -241,8 +246,8 @@ public record ScoringJobConfig(
                     bundles.stream().map(Path::toString).toList(), score, maxBatchSize,
                     maxBatchWait, shards, quietRecordsToClose, maxImageBytes, maxOutOfOrderness, provider, intraOpThreads,
                     metricsPort, checkpointInterval, parallelism, bufferTimeout, retrainInterval, retrainDir, retrainMinRows,
-                    retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, maxEventTimeSkew, maxMetricSources,
-                    startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout, new RetrainPolicy(quarantineRecords, driftTolerance, shadowRecords,
+                    retrainReservoir, retrainSteps, modelRoots, modelLoadRetry, episodeIdleTimeout, sourceHistoryTtl, maxEventTimeSkew,
+                    maxMetricSources, startupTimeout, checkpointDir, fastAlertsTopic, retrainTimeout, new RetrainPolicy(quarantineRecords, driftTolerance, shadowRecords,
                             gateFprTolerance, gateRecallTolerance, gateMaxThresholdMove, revertFactor, revertWindowRecords, revertWindows,
                             revertWatchWindows));
         }

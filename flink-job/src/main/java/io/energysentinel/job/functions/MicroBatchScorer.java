@@ -1,5 +1,6 @@
 package io.energysentinel.job.functions;
 
+import io.energysentinel.contract.bundle.InputSpec;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
@@ -41,7 +42,8 @@ import org.apache.flink.util.OutputTag;
  * {@link ScoredRecord} per record scored, and one more, marked {@link ScoredRecord#shadow()}, per record a candidate
  * shadow-scored (one output for both, so the scores sink chains to this operator; alerting filters shadows out). Records that do not fit the model, score NaN or have no model go to
  * {@link DeadLetters#TAG}. The buffer and its timer are checkpointed, so no record is lost across a failure; both
- * are cleared on every flush.
+ * are cleared on every flush. For an event model fed its source's history, each event is widened with it on arrival
+ * ({@link SourceHistories}, keyed state with a time to live).
  *
  * <p>The broadcast side carries {@link ModelUpdate}s (metadata only), which {@link ModelLines} checks, verifies and
  * swaps in all at once or not at all; every outcome goes to {@link #MODEL_EVENTS}, the log and a metric. An accepted update is kept in broadcast state per model line, so a
@@ -70,6 +72,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     private transient ListState<ScoringInput> buffer;
     private transient ValueState<Integer> buffered;
     private transient ValueState<Long> timer;
+    private transient SourceHistories histories;
     private transient ScoringMetrics metrics;
 
     /** A scorer serving {@code config.bundles()} until updates arrive. */
@@ -83,6 +86,11 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         buffer = getRuntimeContext().getListState(BUFFER);
         buffered = getRuntimeContext().getState(BUFFERED);
         timer = getRuntimeContext().getState(TIMER);
+        // A swap never changes a line's input (ModelHolder refuses it), so the start-up bundle says for the job's life
+        // whether events are widened with their source's history.
+        InputSpec events = ParseRecords.inputSpecs(config).get(ScoringInput.EVENT);
+        histories = SourceHistories.of(events == null ? null : events.history(),
+                getRuntimeContext().getMapState(SourceHistories.descriptor(config.sourceHistoryTtl())));
         lines = ModelLines.open(config, metrics);
         restored = false;
     }
@@ -90,7 +98,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
     @Override
     public void processElement(ScoringInput input, ReadOnlyContext ctx, Collector<ScoredRecord> out) throws Exception {
         restoreModels(ctx);
-        buffer.add(input);
+        buffer.add(histories.widen(input));
         int count = (buffered.value() == null ? 0 : buffered.value()) + 1;
         buffered.update(count);
         if (count >= config.maxBatchSize()) {

@@ -214,7 +214,7 @@ public final class RecordParser implements Serializable {
             throw new Refusal(DeadLetterReason.UNPARSEABLE, "not a event record: 'features' must be an object of numbers, got " + t);
         }
         InputSpec spec = specs.get(ScoringInput.EVENT);
-        EventFeatures f = new EventFeatures(spec == null ? null : spec.featureNames());
+        EventFeatures f = new EventFeatures(spec == null ? null : spec.recordFeatureNames());
         Map<String, Integer> index = featureIndex();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -269,7 +269,7 @@ public final class RecordParser implements Serializable {
     /** Name to input position of the event model's features; {@code null} when no event model is served. */
     private Map<String, Integer> featureIndex() {
         if (featureIndex == null && specs.containsKey(ScoringInput.EVENT)) {
-            List<String> names = specs.get(ScoringInput.EVENT).featureNames();
+            List<String> names = specs.get(ScoringInput.EVENT).recordFeatureNames();
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 index.put(names.get(i), i);
@@ -307,7 +307,7 @@ public final class RecordParser implements Serializable {
                     return Outcome.refused(DeadLetterReason.WRONG_SHAPE, "missing feature '" + names.get(i) + "'");
                 }
             }
-            return validator(ScoringInput.EVENT).check(values);
+            return validator(ScoringInput.EVENT).checkRecord(values);
         }
     }
 

@@ -2,6 +2,7 @@ package io.energysentinel.job.model;
 
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.BundleRejectedException;
+import io.energysentinel.contract.bundle.InputSpec;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.UpdateStage;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -196,6 +198,10 @@ public final class ModelHolder implements AutoCloseable {
         }
     }
 
+    private static String historyOf(InputSpec input) {
+        return input.history() == null ? "" : " with source history " + input.history();
+    }
+
     private void checkReplaces(BundleManifest next, boolean olderAllowed) {
         BundleManifest now = serving.bundle().manifest();
         if (!next.modelId().equals(now.modelId())) {
@@ -203,10 +209,11 @@ public final class ModelHolder implements AutoCloseable {
         }
         if (next.kind() != now.kind() || !next.input().shape().equals(now.input().shape())
                 || !next.input().featureNames().equals(now.input().featureNames())
-                || next.input().min() != now.input().min() || next.input().max() != now.input().max()) {
+                || next.input().min() != now.input().min() || next.input().max() != now.input().max()
+                || !Objects.equals(next.input().history(), now.input().history())) {
             throw new ModelRefusal(ModelRefusal.Reason.INCOMPATIBLE_MODEL, "bundle is a " + next.kind() + " taking " + next.input().shape()
-                    + " " + next.input().featureNames() + "; the line serves a " + now.kind() + " taking " + now.input().shape()
-                    + " " + now.input().featureNames());
+                    + " " + next.input().featureNames() + historyOf(next.input()) + "; the line serves a " + now.kind() + " taking "
+                    + now.input().shape() + " " + now.input().featureNames() + historyOf(now.input()));
         }
         if (!olderAllowed && !isNewer(next, now)) {
             throw new ModelRefusal(ModelRefusal.Reason.OLDER_VERSION, "version " + next.modelVersion() + " (" + next.createdAt()

@@ -44,12 +44,14 @@ class MicroBatchScorerTest {
     static Path outside;
     static BundleManifest v1;
     static BundleManifest v2;
+    static BundleManifest h1;
     static List<Event> events;
 
     @BeforeAll
     static void trainBundles() {
         v1 = TestBundlesAccess.eventBundle(dir, "v1", 1);
         v2 = TestBundlesAccess.eventBundle(dir, "v2", 2);
+        h1 = TestBundlesAccess.historyEventBundle(dir, "h1", 3);
         try {
             outside = Files.createTempDirectory("outside-model-roots");
             copy(dir.resolve("v2"), outside.resolve("v2"));
@@ -304,6 +306,88 @@ class MicroBatchScorerTest {
             assertThat(modelEvents(harness)).extracting(ModelEvent::outcome).containsExactly(ModelEvent.ACCEPTED);
         }
         assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    @Test
+    void eventsAreWidenedWithTheirSourcesHistoryAsTheTrainerWidensThemAndARestoredScorerCarriesItOn() throws Exception {
+        List<Event> stream = TestBundlesAccess.normalEvents(30, 2, 21);
+        float[] expected;
+        try (ModelBundle direct = BundleLoader.load(dir.resolve("h1"), ScorerOptions.cpu())) {
+            expected = direct.score(TestBundlesAccess.widened(stream)).column("energy");
+        }
+        List<ScoredRecord> out = new ArrayList<>();
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var harness = harness(historyConfig())) {
+            for (Event e : stream.subList(0, 20)) {
+                harness.processElement(input(e), e.eventTime());
+            }
+            out.addAll(harness.extractOutputValues());
+            snapshot = harness.snapshot(1, 1);
+        }
+        try (var restored = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new MicroBatchScorer(historyConfig()), List.of(MicroBatchScorer.MODEL_STATE)), in -> SHARD, Types.INT, 1, 1, 0)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (Event e : stream.subList(20, stream.size())) {
+                restored.processElement(input(e), e.eventTime());
+            }
+            out.addAll(restored.extractOutputValues());
+        }
+        assertThat(out).extracting(ScoredRecord::recordId).containsExactlyElementsOf(stream.stream().map(Event::id).toList());
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(out.get(i).value()).as("event %d", i).isEqualTo(expected[i], org.assertj.core.api.Assertions.within(1e-4));
+        }
+    }
+
+    @Test
+    void aSourceWhoseMetricsStopMovingAlertsWithItsHistoryThoughEachValueIsNormal() throws Exception {
+        List<Event> normal = TestBundlesAccess.normalEvents(60, 1, 22);
+        Event last = normal.get(normal.size() - 1);
+        List<Event> stuck = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            stuck.add(new Event(last.id() + "-stuck-" + i, last.source(), last.eventTime() + i * 60_000L, last.features()));
+        }
+        try (var singleRecords = harness(1); var withHistory = harness(historyConfig())) {
+            for (Event e : normal) {
+                singleRecords.processElement(input(e), e.eventTime());
+                withHistory.processElement(input(e), e.eventTime());
+            }
+            int seen = withHistory.extractOutputValues().size();
+            for (Event e : stuck) {
+                singleRecords.processElement(input(e), e.eventTime());
+                withHistory.processElement(input(e), e.eventTime());
+            }
+            List<ScoredRecord> single = singleRecords.extractOutputValues();
+            assertThat(single.subList(single.size() - stuck.size(), single.size())).as("each value alone is normal")
+                    .noneMatch(ScoredRecord::anomalous);
+            List<ScoredRecord> history = withHistory.extractOutputValues().subList(seen, seen + stuck.size());
+            assertThat(history.get(history.size() - 1).anomalous()).as("ten unchanged events in a row are not").isTrue();
+            assertThat(history.get(history.size() - 1).topMetrics()).first().asString().startsWith("still_");
+        }
+    }
+
+    @Test
+    void aLineFedHistoryRefusesAnUpdateThatTakesNone() throws Exception {
+        Path noHistory = dir.resolve("h2-no-history");
+        copy(dir.resolve("h1"), noHistory);
+        editManifest(noHistory, tree -> {
+            ((ObjectNode) tree).put("modelVersion", "h2");
+            ((ObjectNode) tree.get("input")).putNull("history");
+        });
+        try (var harness = harness(historyConfig())) {
+            harness.processBroadcastElement(new ModelUpdate(h1.modelId(), "h2", noHistory.toUri().toString(), h1.onnx().sha256()), 1);
+            assertThat(modelEvents(harness)).singleElement().satisfies(e -> {
+                assertThat(e.outcome()).isEqualTo(ModelEvent.REFUSED);
+                assertThat(e.reason()).isEqualTo("INCOMPATIBLE_MODEL");
+                assertThat(e.detail()).contains("with source history");
+            });
+        }
+        assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    private static ScoringJobConfig historyConfig() {
+        return ScoringJobConfig.fromArgs("--bundle", dir.resolve("h1").toString(), "--max-batch-size", "1",
+                "--max-batch-wait", "PT0.05S", "--metrics-port", "0");
     }
 
     private static List<ModelEvent> modelEvents(KeyedBroadcastOperatorTestHarness<Integer, ScoringInput, ModelUpdate, ScoredRecord> h) {

@@ -18,8 +18,8 @@ class RecordParserTest {
     /** An event model taking cpu and mem, in that order, and a 2x2 image model. */
     private static final Map<String, InputSpec> SPECS = Map.of(
             ScoringInput.EVENT, new InputSpec("x", List.of(2), "float32", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
-                    List.of("cpu", "mem"), null),
-            ScoringInput.IMAGE, new InputSpec("x", List.of(1, 2, 2), "float32", 0, 1, List.of(), null));
+                    List.of("cpu", "mem"), null, null),
+            ScoringInput.IMAGE, new InputSpec("x", List.of(1, 2, 2), "float32", 0, 1, List.of(), null, null));
     private final RecordParser parser = new RecordParser(4096, 3_600_000, SPECS);
 
     @Test
@@ -132,7 +132,7 @@ class RecordParserTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(png, "png", bytes);
         var q = new RecordParser(4096, 3_600_000, Map.of(ScoringInput.IMAGE, new InputSpec("x", List.of(1, 2, 3), "float32", 0, 1,
-                List.of(), null))).parse(RawRecord.ofText("image", image("PNG", 0, 0, bytes.toByteArray()), "x"));
+                List.of(), null, null))).parse(RawRecord.ofText("image", image("PNG", 0, 0, bytes.toByteArray()), "x"));
         assertThat(q.value().values()).hasSize(6);
         assertThat(q.value().values()[5]).isEqualTo(1f);
         assertThat(reason("image", image("PNG", 0, 0, bytes.toByteArray()))).as("6 pixels for a 2x2 model").isEqualTo(DeadLetterReason.WRONG_SHAPE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.ModelBundle;
+import io.energysentinel.contract.bundle.SourceHistory;
 import io.energysentinel.contract.records.Event;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.UpdateStage;
@@ -98,6 +99,25 @@ class AsyncRetrainerTest {
             assertThat(outcome.shadow()).isNull();
             assertThat(outcome.verdict().reason()).isEqualTo("training_failed");
             assertThat(outcome.verdict().detail()).contains("anchor file reference.json has SHA-256");
+        });
+    }
+
+    @Test
+    void aLineFedHistoryIsFineTunedOnWidenedRowsAndItsCandidateTakesTheSameHistory() throws Exception {
+        TestBundlesAccess.historyEventBundle(dir, "h1", 3);
+        Path serving = dir.resolve("h1");
+        List<String> names = SourceHistory.widenedNames(SyntheticEventStream.FEATURES);
+        float[][] rows = TestBundlesAccess.widened(TestBundlesAccess.normalEvents(400, 3, 4));
+        List<RetrainOutcome> out = run(new RetrainRequest("events-mlp-history", serving.toUri().toString(), names, rows, 46L));
+        assertThat(out).singleElement().satisfies(outcome -> {
+            assertThat(outcome.verdict().outcome()).as(outcome.verdict().detail()).isEqualTo(ModelEvent.CANDIDATE);
+            ModelUpdate update = outcome.shadow();
+            try (ModelBundle bundle = BundleLoader.load(Path.of(URI.create(update.uri())),
+                    new ScorerOptions(ExecutionProvider.CPU, 1, 64), update.sha256())) {
+                assertThat(bundle.manifest().input().history()).as("a swap to it must not be refused as incompatible")
+                        .isEqualTo(BundleLoader.readManifest(serving).input().history()).isEqualTo(SourceHistory.DEFAULT);
+                assertThat(bundle.manifest().input().featureNames()).isEqualTo(names);
+            }
         });
     }
 

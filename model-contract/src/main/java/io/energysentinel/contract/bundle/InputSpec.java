@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param max largest valid raw value (inclusive), or {@code +Infinity}
  * @param featureNames names of event features, in input order; empty for images
  * @param normalization how raw values are normalised inside the graph, for people and audits
+ * @param history for an event model fed its source's history, how the job computes it ({@code featureNames} are then the
+ *     record's metrics followed by their {@code dev_} and {@code still_} history); {@code null} for a model of single
+ *     records (every image model, and event bundles written before history existed)
  */
 public record InputSpec(
         String name, List<Integer> shape, String dtype, double min, double max,
-        List<String> featureNames, Normalization normalization) {
+        List<String> featureNames, Normalization normalization, SourceHistory history) {
 
     public InputSpec {
         Objects.requireNonNull(name, "name");
@@ -32,6 +35,17 @@ public record InputSpec(
         if (!featureNames.isEmpty() && featureNames.size() != elementCount(shape)) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for input shape " + shape);
         }
+        if (history != null) {
+            SourceHistory.recordNames(featureNames);
+        }
+    }
+
+    /**
+     * The names a record of this model's kind carries: all of {@code featureNames}, or for a model fed history the first
+     * third (the job adds the rest from the source's earlier records).
+     */
+    public List<String> recordFeatureNames() {
+        return history == null ? featureNames : SourceHistory.recordNames(featureNames);
     }
 
     /** Number of float elements in one input (the product of {@link #shape()}). */

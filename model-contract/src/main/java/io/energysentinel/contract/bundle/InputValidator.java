@@ -17,14 +17,26 @@ public final class InputValidator {
         this.spec = spec;
     }
 
-    /** Checks a flattened input: its length, finiteness and range. */
+    /** Checks a flattened input as the model takes it: its length, finiteness and range. */
     public Outcome<float[]> check(float[] values) {
+        return check(values, spec.elementCount());
+    }
+
+    /**
+     * Checks the values one record carries: the model's whole input, or for an event model fed its source's history
+     * ({@link InputSpec#history()}) the metrics alone, which the job then widens.
+     */
+    public Outcome<float[]> checkRecord(float[] values) {
+        return check(values, spec.history() == null ? spec.elementCount() : spec.recordFeatureNames().size());
+    }
+
+    private Outcome<float[]> check(float[] values, int length) {
         if (values == null) {
             return Outcome.refused(DeadLetterReason.WRONG_SHAPE, "no values");
         }
-        if (values.length != spec.elementCount()) {
-            return Outcome.refused(DeadLetterReason.WRONG_SHAPE, values.length + " values, the model takes "
-                    + spec.elementCount() + " (shape " + spec.shape() + ")");
+        if (values.length != length) {
+            return Outcome.refused(DeadLetterReason.WRONG_SHAPE, values.length + " values, the model takes " + length
+                    + (spec.history() == null ? " (shape " + spec.shape() + ")" : " per record"));
         }
         for (int i = 0; i < values.length; i++) {
             float v = values[i];
@@ -39,9 +51,9 @@ public final class InputValidator {
         return Outcome.ok(values);
     }
 
-    /** Turns named event features into the model's input order, refusing missing, unknown or bad values. */
+    /** Turns a record's named event features into the model's order, refusing missing, unknown or bad values. */
     public Outcome<float[]> check(Map<String, Double> features) {
-        List<String> names = spec.featureNames();
+        List<String> names = spec.recordFeatureNames();
         if (names.isEmpty()) {
             return Outcome.refused(DeadLetterReason.WRONG_SHAPE, "this model takes images, not named features");
         }
@@ -61,7 +73,7 @@ public final class InputValidator {
             }
             values[i] = v.floatValue();
         }
-        return check(values);
+        return checkRecord(values);
     }
 
     private String nameOf(int i) {

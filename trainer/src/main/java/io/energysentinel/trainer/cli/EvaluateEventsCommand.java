@@ -29,7 +29,6 @@ import picocli.CommandLine.Option;
                 + " splits: AUROC, AUPR, detection at the calibrated threshold, FPR, episodes detected and delay, per kind.")
 final class EvaluateEventsCommand implements Callable<Integer> {
     /** Feature sets as typed on the command line. */
-    enum Features { raw, temporal }
 
     @Option(names = "--data", description = "Labelled event file (.jsonl or .csv with a label column); repeat for"
             + " several streams. Without it, streams are generated (--sources, --events, --anomaly-rate, --stream-seeds).")
@@ -48,9 +47,8 @@ final class EvaluateEventsCommand implements Callable<Integer> {
     double trainShare;
     @Option(names = "--target-fpr", defaultValue = "0.01", description = "FPR every threshold is calibrated for (default ${DEFAULT-VALUE}).")
     double targetFpr;
-    @Option(names = "--features", defaultValue = "raw", description = "raw metrics, or temporal: plus each source's"
-            + " deltas and unchanged-run lengths (default ${DEFAULT-VALUE}).")
-    Features features;
+    @Option(names = "--features", defaultValue = "temporal", description = EventFeatures.DESCRIPTION)
+    EventFeatures features;
     @Option(names = "--hidden", defaultValue = "64", description = "MLP hidden width (default ${DEFAULT-VALUE}).")
     int hidden;
     @Option(names = "--steps", defaultValue = "2000", description = "MLP training steps (default ${DEFAULT-VALUE}).")
@@ -112,7 +110,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
         List<Detector> baselines = List.of(new IsolationForest(seed), new ShrinkageGaussian(), new KnnDistance(5),
                 new OneClassSvm(0.05, 3000, seed));
         EventEvaluation.Settings settings = new EventEvaluation.Settings(hidden, config, trainShare, targetFpr,
-                features == Features.temporal, baselines);
+                features == EventFeatures.temporal, baselines);
         try (NDManager manager = NDManager.newBaseManager()) {
             EventEvaluation.Report report = EventEvaluation.run(streams, settings, out, manager);
             print(report);

@@ -74,6 +74,8 @@ final class TrainCommand implements Callable<Integer> {
     String modelVersion;
     @Option(names = "--target-fpr", defaultValue = "0.01", description = "False-positive rate thresholds are calibrated for (default ${DEFAULT-VALUE}).")
     double targetFpr;
+    @Option(names = "--features", defaultValue = "temporal", description = "mlp: " + EventFeatures.DESCRIPTION)
+    EventFeatures features;
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
     @Mixin
@@ -100,8 +102,8 @@ final class TrainCommand implements Callable<Integer> {
                     return 2;
                 }
                 useEventSgldDefaults();
-                EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), training.objective(), out, manager,
-                        !noProgress);
+                EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), training.objective(),
+                        features.history(), out, manager, !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
                 if (bundle != null) {
                     BundleManifest m = EventTraining.writeBundle(r, id("events-mlp"), version(), targetFpr,

@@ -7,6 +7,7 @@ import io.energysentinel.contract.bundle.ScoreThreshold;
 import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.trainer.baselines.Detector;
 import io.energysentinel.trainer.data.EventTable;
+import io.energysentinel.contract.bundle.SourceHistory;
 import io.energysentinel.trainer.data.TemporalFeatures;
 import io.energysentinel.trainer.export.ThresholdCalibrator;
 import io.energysentinel.contract.ScoreName;
@@ -154,8 +155,8 @@ public final class EventEvaluation {
     }
 
     private static StreamResult runOne(EventTable table, Settings settings, Path dir, NDManager manager, Path plotDir) {
-        List<String> names = settings.temporal() ? TemporalFeatures.names(table.featureNames()) : table.featureNames();
-        float[][] rows = settings.temporal() ? TemporalFeatures.of(table) : table.features();
+        List<String> names = settings.temporal() ? SourceHistory.widenedNames(table.featureNames()) : table.featureNames();
+        float[][] rows = settings.temporal() ? TemporalFeatures.of(table, SourceHistory.DEFAULT) : table.features();
         int trainEnd = (int) Math.round(table.size() * settings.trainShare());
         List<float[]> normalTrain = new ArrayList<>();
         for (int i = 0; i < trainEnd; i++) {
@@ -168,16 +169,15 @@ public final class EventEvaluation {
         List<String> testSources = table.sources().subList(trainEnd, table.size());
 
         EventTraining.Result trained = EventTraining.train(names, normalTrain.toArray(new float[0][]), settings.hidden(),
-                settings.config(), dir, manager, false);
+                settings.config(), EventTraining.contrastive(settings.config()), settings.temporal() ? SourceHistory.DEFAULT : null, dir,
+                manager, false);
         Map<String, Scores> scores = new LinkedHashMap<>();
         Path bundleDir = dir.resolve("bundle");
         TrainedModel model = trained.model();
         float[][] hidden = new OodScorer(model).features(trained.trainRows(), manager);
         FeatureGaussians gaussian = FeatureGaussianFit.fit(hidden, new int[hidden.length], 1, FEATURE_RIDGE, manager);
         TrainedModel withGaussian = new TrainedModel(model.kind(), model.spec(), model.block(), Optional.empty(), Optional.of(gaussian));
-        EventTraining.Result toExport = new EventTraining.Result(withGaussian, trained.modelDir(), trained.featureNames(),
-                trained.trainingRows(), trained.seconds(), trained.standardised(), trained.calibration(), trained.check(),
-                trained.stepsTaken(), trained.trainRows(), trained.reference(), trained.firstModel());
+        EventTraining.Result toExport = trained.withModel(withGaussian);
         EventTraining.writeBundle(toExport, "events-mlp-eval", "eval", settings.targetFpr(), settings.config(), bundleDir, manager);
         try (ModelBundle bundle = BundleLoader.load(bundleDir, ScorerOptions.cpu())) {
             for (String output : List.of(TensorNames.ENERGY, ScoreName.MAHALANOBIS.id())) {

@@ -1,6 +1,7 @@
 package io.energysentinel.trainer.export;
 
 import io.energysentinel.contract.ScoreName;
+import io.energysentinel.contract.bundle.SourceHistory;
 import io.energysentinel.contract.bundle.TrainingProvenance;
 import io.energysentinel.trainer.model.TrainedModel;
 import java.util.List;
@@ -22,10 +23,12 @@ import java.util.Objects;
  * @param inputMin smallest valid raw input value
  * @param inputMax largest valid raw input value
  * @param preferredScore score to alert on by default, or {@code null} to choose by the model's kind
+ * @param history the source history an event model's features include ({@code featureNames} then name it), or {@code null}
  */
 public record BundleRequest(TrainedModel model, String modelId, String modelVersion, float[][] calibration, float[][] check,
                             double targetFpr, Map<String, Double> metrics, TrainingProvenance provenance,
-                            List<String> featureNames, double inputMin, double inputMax, ScoreName preferredScore) {
+                            List<String> featureNames, double inputMin, double inputMax, ScoreName preferredScore,
+                            SourceHistory history) {
     /** Fewest held-out inputs of each kind a threshold is calibrated and checked on. */
     public static final int MIN_HELD_OUT = 20;
 
@@ -39,5 +42,13 @@ public record BundleRequest(TrainedModel model, String modelId, String modelVers
             throw new IllegalArgumentException("need at least " + MIN_HELD_OUT + " calibration and " + MIN_HELD_OUT
                     + " check inputs, got " + calibration.length + " and " + check.length);
         }
+    }
+
+    /** A request for a model of single records (no source history): every image model, and event models without it. */
+    public BundleRequest(TrainedModel model, String modelId, String modelVersion, float[][] calibration, float[][] check,
+                         double targetFpr, Map<String, Double> metrics, TrainingProvenance provenance,
+                         List<String> featureNames, double inputMin, double inputMax, ScoreName preferredScore) {
+        this(model, modelId, modelVersion, calibration, check, targetFpr, metrics, provenance, featureNames, inputMin, inputMax,
+                preferredScore, null);
     }
 }

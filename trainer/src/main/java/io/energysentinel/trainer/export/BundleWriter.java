@@ -102,7 +102,7 @@ public final class BundleWriter {
         Normalization normalization = first instanceof LayerSpec.Standardize s
                 ? new Normalization(s.mean(), s.std()) : Normalization.identity();
         return new InputSpec(io.energysentinel.contract.TensorNames.INPUT, request.model().spec().inputShape(), "float32",
-                request.inputMin(), request.inputMax(), request.featureNames(), normalization);
+                request.inputMin(), request.inputMax(), request.featureNames(), normalization, request.history());
     }
 
     private static ScoreName defaultScore(BundleRequest request, Map<ScoreName, ScoreThreshold> thresholds) {

@@ -64,7 +64,7 @@ public final class EventFineTuning {
         // half the variance); the FPR reached is measured on the fresh held-out slice, today's traffic.
         EventTraining.Result result = EventTraining.fit(full, inner, rows, anchor.reference(), anchor.reference().heldOut(), freshCheck,
                 new EventAnchor.FirstModel(anchor.firstModel(), anchor.anchor().firstCeiling(), anchor.anchor().canaryRecall()), config,
-                outDir, manager, false);
+                manifest.input().history(), outDir, manager, false);
         return new FineTuned(result, config, freshCheck, freshRows.train().length, freshRows.vettedOut());
     }
 

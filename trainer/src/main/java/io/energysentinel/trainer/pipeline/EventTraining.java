@@ -5,12 +5,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.bundle.BundleManifest;
+import io.energysentinel.contract.bundle.SourceHistory;
 import io.energysentinel.trainer.data.CsvEventReader;
 import io.energysentinel.trainer.data.EventColumns;
 import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.trainer.data.JsonLinesEventReader;
+import io.energysentinel.trainer.data.TemporalFeatures;
 import io.energysentinel.trainer.export.BundleRequest;
-import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
 import io.energysentinel.trainer.model.EnergyNets;
@@ -51,11 +52,18 @@ public final class EventTraining {
      * What the run produced; {@code trainRows} are the raw rows it trained on (what baselines fit on in evaluate-events),
      * {@code calibration} and {@code check} the raw held-out normal rows its threshold is calibrated and checked on,
      * {@code reference} what its retraining anchor carries, {@code firstModel} its line's first model ({@code null} for a
-     * line's first model).
+     * line's first model), {@code history} the source history its features include ({@code null} for single records).
      */
     public record Result(TrainedModel model, Path modelDir, List<String> featureNames, int trainingRows, double seconds,
                          TrainingData standardised, float[][] calibration, float[][] check, long stepsTaken,
-                         float[][] trainRows, EventAnchor.Reference reference, EventAnchor.FirstModel firstModel) {}
+                         float[][] trainRows, EventAnchor.Reference reference, EventAnchor.FirstModel firstModel,
+                         SourceHistory history) {
+        /** This result as a model of {@code model} (the same run, e.g. with a feature-space score added). */
+        public Result withModel(TrainedModel other) {
+            return new Result(other, modelDir, featureNames, trainingRows, seconds, standardised, calibration, check, stepsTaken,
+                    trainRows, reference, firstModel, history);
+        }
+    }
 
     /** Normal rows from which 10% + 10% are held out; smaller tables hold out 20% + 20%. */
     static final int LARGE_TABLE = 1000;
@@ -67,29 +75,29 @@ public final class EventTraining {
         return Math.max(forHeldOut, forABatch);
     }
 
-    /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows. */
-    public static Result run(Path events, int hidden, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
-        return run(events, hidden, config, contrastive(config), outDir, manager, progressBar);
-    }
-
-    /** Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows with {@code objective}. */
-    public static Result run(Path events, int hidden, TrainingConfig config, Objective objective, Path outDir, NDManager manager,
-            boolean progressBar) {
+    /**
+     * Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows with {@code objective}; with a
+     * {@code history}, each row is first widened by its source's history over the whole table (labelled rows included,
+     * as the job's state sees every event it scores).
+     */
+    public static Result run(Path events, int hidden, TrainingConfig config, Objective objective, SourceHistory history, Path outDir,
+            NDManager manager, boolean progressBar) {
         EventTable table = events.toString().endsWith(".csv")
                 ? CsvEventReader.read(events, EventColumns.defaults(), List.of())
                 : JsonLinesEventReader.read(events, List.of());
         List<float[]> normal = new ArrayList<>();
-        float[][] all = table.features();
+        float[][] all = history == null ? table.features() : TemporalFeatures.of(table, history);
         for (int i = 0; i < table.size(); i++) {
             if (table.labels().get(i).isEmpty()) {
                 normal.add(all[i]);
             }
         }
-        return train(table.featureNames(), normal.toArray(new float[0][]), hidden, config, objective, outDir, manager, progressBar);
+        List<String> names = history == null ? table.featureNames() : SourceHistory.widenedNames(table.featureNames());
+        return train(names, normal.toArray(new float[0][]), hidden, config, objective, history, outDir, manager, progressBar);
     }
 
     /** PCD or CD-k, as {@code config.persistent()} says. */
-    static Objective contrastive(TrainingConfig config) {
+    public static Objective contrastive(TrainingConfig config) {
         return config.persistent() ? Objective.PCD : Objective.CD;
     }
 
@@ -99,12 +107,15 @@ public final class EventTraining {
      */
     public static Result train(List<String> featureNames, float[][] allRows, int hidden, TrainingConfig config, Path outDir,
                                NDManager manager, boolean progressBar) {
-        return train(featureNames, allRows, hidden, config, contrastive(config), outDir, manager, progressBar);
+        return train(featureNames, allRows, hidden, config, contrastive(config), null, outDir, manager, progressBar);
     }
 
-    /** As {@link #train(List, float[][], int, TrainingConfig, Path, NDManager, boolean)}, fitted by {@code objective}. */
+    /**
+     * As {@link #train(List, float[][], int, TrainingConfig, Path, NDManager, boolean)}, fitted by {@code objective}, on rows
+     * that carry {@code history} after their metrics ({@code null} when they are single records).
+     */
     public static Result train(List<String> featureNames, float[][] allRows, int hidden, TrainingConfig config, Objective objective,
-                               Path outDir, NDManager manager, boolean progressBar) {
+                               SourceHistory history, Path outDir, NDManager manager, boolean progressBar) {
         int needed = minimumRows(config);
         if (allRows.length < needed) {
             throw new IllegalArgumentException("only " + allRows.length + " normal rows; an event model needs at least " + needed
@@ -120,8 +131,8 @@ public final class EventTraining {
         TrainedModel inner = EnergyNets.initialise(ModelKind.MLP_EBM, innerSpec(full), manager, config.seed());
         EventAnchor.Reference reference = new EventAnchor.Reference(featureNames, referenceSample(rows, config.seed()),
                 pick(allRows, splits.validation()), pick(allRows, splits.test()));
-        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, objective, outDir, manager,
-                progressBar);
+        return fit(full, inner, rows, reference, reference.calibration(), reference.check(), null, config, objective, history, outDir,
+                manager, progressBar);
     }
 
     /** Layers applied once to the data instead of inside PCD: standardisation and the clamp of z-scores. */
@@ -140,18 +151,20 @@ public final class EventTraining {
      * line's first model, carried forward ({@code null} for a line's first model, which becomes its own).
      */
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
-                      float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Path outDir, NDManager manager, boolean progressBar) {
-        return fit(full, inner, rows, reference, calibration, check, firstModel, config, contrastive(config), outDir, manager, progressBar);
+                      float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, SourceHistory history, Path outDir,
+                      NDManager manager, boolean progressBar) {
+        return fit(full, inner, rows, reference, calibration, check, firstModel, config, contrastive(config), history, outDir, manager,
+                progressBar);
     }
 
     /**
      * As {@link #fit(NetworkSpec, TrainedModel, float[][], EventAnchor.Reference, float[][], float[][], EventAnchor.FirstModel,
-     * TrainingConfig, Path, NDManager, boolean)}, by {@code objective}: NCE contrasts the standardised rows with a Gaussian
+     * TrainingConfig, SourceHistory, Path, NDManager, boolean)}, by {@code objective}: NCE contrasts the standardised rows with a Gaussian
      * 1.5 times as wide as they are (see {@link ToyTraining#NCE_NOISE_WIDTH}).
      */
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
-                      float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective, Path outDir,
-                      NDManager manager, boolean progressBar) {
+                      float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective,
+                      SourceHistory history, Path outDir, NDManager manager, boolean progressBar) {
         if (objective == Objective.DSM) {
             throw new IllegalArgumentException("the event MLP trains by pcd, cd or nce; dsm leaks native memory per step (toy only)");
         }
@@ -213,7 +226,7 @@ public final class EventTraining {
         summary.put("seconds", seconds);
         ImageTraining.writeJson(outDir.resolve("training.json"), summary);
         return new Result(model, modelDir, featureNames, rows.length, seconds, data, calibration, check, steps, rows, reference,
-                firstModel);
+                firstModel, history);
     }
 
     /** At most {@link EventAnchor#MAX_REFERENCE_ROWS} of {@code rows}, uniformly. */
@@ -264,7 +277,7 @@ public final class EventTraining {
         BundleManifest written = BundleWriter.write(new BundleRequest(result.model(), modelId, modelVersion, result.calibration(),
                 result.check(), targetFpr, Map.of(), Provenance.of(result.standardised().fingerprint(), result.standardised().name(),
                         config.seed(), result.stepsTaken(), config.asMap()).withCommand(command),
-                result.featureNames(), -3.4e38, 3.4e38, null), dir, manager);
+                result.featureNames(), -3.4e38, 3.4e38, null, result.history()), dir, manager);
         return AnchoredBundles.anchor(dir, written, result.calibration(), result.reference(), result.firstModel(), targetFpr,
                 (ceiling, median, first) -> EventAnchor.write(dir, result.model(), result.reference(), ceiling, median, first));
     }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.energysentinel.contract.ScoreName;
 import io.energysentinel.contract.bundle.BundleLoader;
+import io.energysentinel.contract.bundle.InputSpec;
 import io.energysentinel.contract.bundle.ScoreThreshold;
+import io.energysentinel.contract.bundle.SourceHistory;
+import io.energysentinel.trainer.data.SyntheticEventStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,7 @@ class SmallTablesTest {
     Path dir;
 
     @Test
-    void aTableOf249RowsTrainsAndItsBundleCarriesTheThresholdsUncertainty() {
+    void aTableOf249RowsTrainsAndItsBundleCarriesTheThresholdsUncertaintyAndTheHistoryItTakes() {
         Path events = dir.resolve("small.jsonl");
         assertThat(TrainerCli.run("generate-events", "--sources", "3", "--events", "83", "--anomaly-rate", "0",
                 "--out", events.toString())).isZero();
@@ -29,6 +32,17 @@ class SmallTablesTest {
         assertThat(energy.calibrationSamples()).as("20% of 249 rows").isBetween(45, 55);
         assertThat(energy.thresholdLow()).isNotNull().isLessThanOrEqualTo(energy.threshold());
         assertThat(energy.thresholdHigh()).isNotNull().isGreaterThanOrEqualTo(energy.threshold());
+        InputSpec input = BundleLoader.readManifest(dir.resolve("bundle")).input();
+        assertThat(input.history()).as("the default: each source's history, which the job keeps").isEqualTo(SourceHistory.DEFAULT);
+        assertThat(input.recordFeatureNames()).isEqualTo(SyntheticEventStream.FEATURES);
+        assertThat(input.shape()).containsExactly(3 * SyntheticEventStream.FEATURES.size());
+
+        assertThat(TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--steps", "20", "--sgld-steps", "2",
+                "--hidden", "16", "--features", "raw", "--out", dir.resolve("run-raw").toString(), "--bundle",
+                dir.resolve("bundle-raw").toString(), "--no-progress")).isZero();
+        InputSpec raw = BundleLoader.readManifest(dir.resolve("bundle-raw")).input();
+        assertThat(raw.history()).isNull();
+        assertThat(raw.featureNames()).isEqualTo(SyntheticEventStream.FEATURES);
     }
 
     @Test

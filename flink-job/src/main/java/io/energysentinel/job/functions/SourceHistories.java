@@ -1,0 +1,68 @@
+package io.energysentinel.job.functions;
+
+import io.energysentinel.contract.bundle.SourceHistory;
+import io.energysentinel.job.model.ScoringInput;
+import java.time.Duration;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * The scorer's per-source history for an event model fed it ({@link io.energysentinel.contract.bundle.InputSpec#history()}):
+ * each event is widened with its source's history as it arrives, before it is buffered, so a batch holds what the model
+ * takes and the history advances in the order the source sent its events (all of a source's records come to one shard, in
+ * order: {@link ScorerShards}).
+ *
+ * <p>The state is a map per shard from source to {@link SourceHistory}'s state ({@code double[]}: no per-source objects
+ * for Kryo to guess at, three values per metric), checkpointed with the scorer's buffer, so a restored job widens exactly
+ * as the uninterrupted one would. Every entry lives {@code ttl} after its source's last event, so sources that stop
+ * sending (a host retired, a producer inventing ids) leave no state behind; a source silent longer starts a new baseline.
+ */
+final class SourceHistories {
+    /** Keyed state: each source's history, by source, under the shard's key. */
+    static final String STATE = "source-history";
+
+    private final SourceHistory history;
+    private final MapState<String, double[]> states;
+
+    private SourceHistories(SourceHistory history, MapState<String, double[]> states) {
+        this.history = history;
+        this.states = states;
+    }
+
+    /** The state's descriptor: entries expire {@code ttl} after their last write and are never read once expired. */
+    static MapStateDescriptor<String, double[]> descriptor(Duration ttl) {
+        MapStateDescriptor<String, double[]> descriptor = new MapStateDescriptor<>(STATE, Types.STRING,
+                PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return descriptor;
+    }
+
+    /** Histories under {@code history} kept in {@code states}; with no history ({@code null}) events pass unchanged. */
+    static SourceHistories of(SourceHistory history, MapState<String, double[]> states) {
+        return new SourceHistories(history, states);
+    }
+
+    /**
+     * {@code input} as the event model takes it: for an event, its metrics followed by its source's history, which
+     * advances; images, and every event when the model takes no history, unchanged.
+     */
+    ScoringInput widen(ScoringInput input) throws Exception {
+        if (history == null || !ScoringInput.EVENT.equals(input.kind())) {
+            return input;
+        }
+        float[] values = input.values();
+        double[] state = states.get(input.source());
+        if (state == null || state.length != 3 * values.length) {
+            state = SourceHistory.start(values);
+        }
+        float[] widened = history.widen(values, state);
+        states.put(input.source(), state);
+        return new ScoringInput(input.id(), input.source(), input.eventTime(), input.kind(), widened, input.origin(), input.raw());
+    }
+}
