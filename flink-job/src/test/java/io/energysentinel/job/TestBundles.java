@@ -65,29 +65,31 @@ final class TestBundles {
     }
 
     /**
-     * Trains and writes a bundle of an event model fed its sources' history ({@link SourceHistory#DEFAULT}) into
+     * Trains and writes a bundle of an event model fed its sources' history ({@link SourceHistory#fittedTo} its data) into
      * {@code dir/version}: the same net and data as {@link #eventBundle}, each row widened with its source's history.
      */
     static BundleManifest historyEventBundle(Path dir, String version, long seed) {
-        float[][] rows = widened(normalEvents(400, 3, seed));
+        List<Event> events = normalEvents(400, 3, seed);
+        SourceHistory history = SourceHistory.fittedTo(events.stream().map(TestBundles::vector).toArray(float[][]::new));
+        float[][] rows = widened(events, history);
         try (NDManager m = NDManager.newBaseManager()) {
             TrainingConfig config = TrainingConfig.builder().optSteps(150).optBatchSize(64).optBufferSize(1000)
                     .optSgldSteps(10).optSgldStepSize(0.1).optSgldNoise(0.005).optSgldGradClamp(0.0)
                     .optLearningRate(5e-4).optDataRange(-6f, 6f).optSeed(seed).build();
             EventTraining.Result r = EventTraining.train(SourceHistory.widenedNames(SyntheticEventStream.FEATURES), rows, 32, config,
-                    EventTraining.contrastive(config), SourceHistory.DEFAULT, dir.resolve("run-" + version), m, false);
+                    EventTraining.contrastive(config), history, dir.resolve("run-" + version), m, false);
             return EventTraining.writeBundle(r, "events-mlp-history", version, 0.01, config, dir.resolve(version), m);
         }
     }
 
-    /** {@code events} (in each source's order) widened with their source's history, as the trainer widens a table. */
-    static float[][] widened(List<Event> events) {
+    /** {@code events} (in each source's order) widened with their source's {@code history}, as the trainer widens a table. */
+    static float[][] widened(List<Event> events, SourceHistory history) {
         Map<String, double[]> states = new java.util.HashMap<>();
         float[][] out = new float[events.size()][];
         for (int i = 0; i < out.length; i++) {
             float[] x = vector(events.get(i));
             double[] state = states.computeIfAbsent(events.get(i).source(), k -> SourceHistory.start(x));
-            out[i] = SourceHistory.DEFAULT.widen(x, state);
+            out[i] = history.widen(x, state);
         }
         return out;
     }

@@ -17,8 +17,8 @@ public final class TestBundlesAccess {
         return TestBundles.historyEventBundle(dir, version, seed);
     }
 
-    public static float[][] widened(List<Event> events) {
-        return TestBundles.widened(events);
+    public static float[][] widened(List<Event> events, io.energysentinel.contract.bundle.SourceHistory history) {
+        return TestBundles.widened(events, history);
     }
 
     public static List<Event> normalEvents(int perSource, int sources, long seed) {

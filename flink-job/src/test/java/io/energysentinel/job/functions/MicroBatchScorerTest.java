@@ -313,7 +313,7 @@ class MicroBatchScorerTest {
         List<Event> stream = TestBundlesAccess.normalEvents(30, 2, 21);
         float[] expected;
         try (ModelBundle direct = BundleLoader.load(dir.resolve("h1"), ScorerOptions.cpu())) {
-            expected = direct.score(TestBundlesAccess.widened(stream)).column("energy");
+            expected = direct.score(TestBundlesAccess.widened(stream, h1.input().history())).column("energy");
         }
         List<ScoredRecord> out = new ArrayList<>();
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
@@ -363,6 +363,30 @@ class MicroBatchScorerTest {
             List<ScoredRecord> history = withHistory.extractOutputValues().subList(seen, seen + stuck.size());
             assertThat(history.get(history.size() - 1).anomalous()).as("ten unchanged events in a row are not").isTrue();
             assertThat(history.get(history.size() - 1).topMetrics()).first().asString().startsWith("still_");
+        }
+    }
+
+    @Test
+    void oneHostileValueAlertsButDoesNotBlindItsSourceForTheEventsAfterIt() throws Exception {
+        List<Event> normal = TestBundlesAccess.normalEvents(80, 1, 23);
+        try (var harness = harness(historyConfig())) {
+            for (Event e : normal.subList(0, 60)) {
+                harness.processElement(input(e), e.eventTime());
+            }
+            Event before = normal.get(59);
+            Map<String, Double> extreme = new HashMap<>();
+            before.features().keySet().forEach(k -> extreme.put(k, 1e36));
+            harness.processElement(new ScoringInput("hostile", before.source(), before.eventTime() + 1, ScoringInput.EVENT,
+                    vector(extreme), "t/0@hostile", new byte[] {1}), before.eventTime() + 1);
+            for (Event e : normal.subList(60, 80)) {
+                harness.processElement(input(e), e.eventTime());
+            }
+            List<ScoredRecord> out = harness.extractOutputValues();
+            assertThat(out.get(60).recordId()).isEqualTo("hostile");
+            assertThat(out.get(60).anomalous()).isTrue();
+            assertThat(out.get(60).value()).isFinite();
+            // Its own deviation still shows at the next event (its values changed), not for thousands of events after.
+            assertThat(out.subList(66, 81)).as("normal events after it are judged as before it").noneMatch(ScoredRecord::anomalous);
         }
     }
 

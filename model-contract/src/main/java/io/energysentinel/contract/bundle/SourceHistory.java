@@ -15,12 +15,24 @@ import java.util.List;
  * event with this one class, so training and serving compute the same numbers: values are taken as the floats the
  * model receives, the average is kept in doubles. The first event of a source has deviations of 0 and runs of 0.
  *
+ * <p>One event moves the average by at most {@code alpha x clip x scale} of its metric ({@code scales}: the metric's
+ * spread in the training data): a plain moving average would take one hostile or broken value of 1e36 as the new
+ * baseline, and every later event of that source would deviate by as much for thousands of events, one long alert that
+ * hides whatever else happens there. Clipped, the value still shows in full in its own {@code dev_}, and an anomaly's
+ * episode bends the baseline less for the events after it.
+ *
  * @param alpha weight of the newest event in the moving average, in (0, 1]
  * @param stillCap longest unchanged run counted, at least 1
+ * @param clip the largest deviation one event feeds into the average, in multiples of its metric's scale; positive
+ * @param scales each metric's spread (its standard deviation in the training data), in the model's order; positive
  */
-public record SourceHistory(double alpha, int stillCap) {
-    /** The history the trainer uses unless told otherwise: about 50 events of memory, runs counted to 10. */
-    public static final SourceHistory DEFAULT = new SourceHistory(0.02, 10);
+public record SourceHistory(double alpha, int stillCap, double clip, List<Double> scales) {
+    /** Weight of the newest event: about 50 events of memory. */
+    public static final double ALPHA = 0.02;
+    /** Longest unchanged run counted. */
+    public static final int STILL_CAP = 10;
+    /** One event moves the average by at most this many of its metric's standard deviations (times alpha). */
+    public static final double CLIP = 4;
     private static final String DEVIATION = "dev_";
     private static final String STILL = "still_";
 
@@ -31,6 +43,40 @@ public record SourceHistory(double alpha, int stillCap) {
         if (stillCap < 1) {
             throw new IllegalArgumentException("history stillCap must be at least 1, got " + stillCap);
         }
+        if (!(clip > 0)) {
+            throw new IllegalArgumentException("history clip must be positive, got " + clip);
+        }
+        scales = List.copyOf(scales);
+        if (scales.isEmpty() || scales.stream().anyMatch(s -> !(s > 0) || Double.isInfinite(s))) {
+            throw new IllegalArgumentException("history scales must be positive and finite, one per metric, got " + scales);
+        }
+    }
+
+    /**
+     * The history the trainer uses: {@link #ALPHA}, {@link #STILL_CAP}, {@link #CLIP}, with each metric's scale the
+     * standard deviation of its column in {@code rows} (raw metric rows, a source's history not yet added); a constant
+     * column gets a scale of {@code 1e-6 x max(1, |mean|)}, so its average still moves.
+     */
+    public static SourceHistory fittedTo(float[][] rows) {
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("a history's scales need at least one row");
+        }
+        int d = rows[0].length;
+        List<Double> scales = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) {
+            double mean = 0;
+            for (float[] r : rows) {
+                mean += r[j];
+            }
+            mean /= rows.length;
+            double squares = 0;
+            for (float[] r : rows) {
+                squares += (r[j] - mean) * (r[j] - mean);
+            }
+            double sd = Math.sqrt(squares / Math.max(1, rows.length - 1));
+            scales.add(Math.max(sd, 1e-6 * Math.max(1, Math.abs(mean))));
+        }
+        return new SourceHistory(ALPHA, STILL_CAP, CLIP, scales);
     }
 
     /** Names of the widened vector: the record's names, then {@code dev_<name>}, then {@code still_<name>}. */
@@ -63,15 +109,18 @@ public record SourceHistory(double alpha, int stillCap) {
      */
     public float[] widen(float[] values, double[] state) {
         int d = values.length;
-        if (state.length != 3 * d) {
-            throw new IllegalArgumentException("a history state for " + state.length / 3 + " metrics, the event has " + d);
+        if (d != scales.size() || state.length != 3 * d) {
+            throw new IllegalArgumentException("a history of " + scales.size() + " metrics with a state for " + state.length / 3
+                    + ", the event has " + d);
         }
         float[] out = new float[3 * d];
         for (int j = 0; j < d; j++) {
             double mean = state[j];
+            double deviation = values[j] - mean;
+            double limit = clip * scales.get(j);
             out[j] = values[j];
-            out[d + j] = (float) (values[j] - mean);
-            state[j] = mean + alpha * (values[j] - mean);
+            out[d + j] = (float) deviation;
+            state[j] = mean + alpha * Math.max(-limit, Math.min(limit, deviation));
             double run = (float) state[d + j] == values[j] ? Math.min(stillCap, state[2 * d + j] + 1) : 0;
             state[d + j] = values[j];
             state[2 * d + j] = run;

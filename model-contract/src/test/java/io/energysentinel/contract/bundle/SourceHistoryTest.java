@@ -2,6 +2,7 @@ package io.energysentinel.contract.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.energysentinel.contract.Json;
 import java.util.List;
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** The history the trainer and the job both compute, worked by hand, and how a manifest carries it. */
 class SourceHistoryTest {
-    private final SourceHistory history = new SourceHistory(0.5, 2);
+    /** Scales wide enough that no step below is clipped. */
+    private final SourceHistory history = new SourceHistory(0.5, 2, 4, List.of(10.0, 10.0));
 
     @Test
     void deviationsFollowTheMovingAverageAndRunsCountUnchangedValuesUpToTheCap() {
@@ -24,9 +26,36 @@ class SourceHistoryTest {
     }
 
     @Test
+    void oneHostileValueShowsInFullButMovesTheAverageByAtMostAlphaTimesClipTimesScale() {
+        SourceHistory clipped = new SourceHistory(0.02, 10, 4, List.of(1.0));
+        double[] state = SourceHistory.start(new float[] {50f});
+        for (int i = 0; i < 100; i++) {
+            clipped.widen(new float[] {50f + (i % 2)}, state);
+        }
+        assertThat(clipped.widen(new float[] {1e36f}, state)[1]).as("its own deviation is not clipped").isEqualTo(1e36f, within(1e30f));
+        // The average moved by 0.02 x 4 x 1 = 0.08, not by 2e34: the next normal events deviate as little as before.
+        float[] after = clipped.widen(new float[] {50.5f}, state);
+        assertThat((double) Math.abs(after[1])).isLessThan(0.6);
+        SourceHistory plain = new SourceHistory(0.02, 10, 1e300, List.of(1.0));
+        double[] plainState = SourceHistory.start(new float[] {50f});
+        plain.widen(new float[] {1e36f}, plainState);
+        assertThat((double) Math.abs(plain.widen(new float[] {50.5f}, plainState)[1])).as("unclipped, one value poisons the baseline")
+                .isGreaterThan(1e33);
+    }
+
+    @Test
+    void scalesAreEachColumnsSpreadAndAConstantColumnStillGetsOne() {
+        SourceHistory fitted = SourceHistory.fittedTo(new float[][] {{1f, 5f}, {3f, 5f}});
+        assertThat(fitted.scales().get(0)).isEqualTo(Math.sqrt(2), within(1e-9));
+        assertThat(fitted.scales().get(1)).isEqualTo(5e-6, within(1e-12));
+        assertThat(fitted.alpha()).isEqualTo(SourceHistory.ALPHA);
+        assertThatThrownBy(() -> new SourceHistory(0.02, 10, 4, List.of(0.0))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aStateForOtherMetricsIsRefused() {
         assertThatThrownBy(() -> history.widen(new float[] {1f}, SourceHistory.start(new float[] {1f, 2f})))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 metrics");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the event has 1");
     }
 
     @Test
@@ -36,16 +65,17 @@ class SourceHistoryTest {
         assertThat(SourceHistory.recordNames(widened)).containsExactly("cpu", "mem");
         assertThatThrownBy(() -> SourceHistory.recordNames(List.of("cpu", "dev_mem", "still_cpu")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dev_ and still_");
-        assertThatThrownBy(() -> new SourceHistory(0, 10)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SourceHistory(0.1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SourceHistory(0, 10, 4, List.of(1.0))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SourceHistory(0.1, 0, 4, List.of(1.0))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aManifestInputCarriesItsHistoryAndARecordCarriesOnlyTheMetrics() throws Exception {
+        SourceHistory history = SourceHistory.fittedTo(new float[][] {{1f, 2f}, {3f, 5f}});
         InputSpec spec = new InputSpec("x", List.of(6), "float32", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
-                SourceHistory.widenedNames(List.of("cpu", "mem")), Normalization.identity(), SourceHistory.DEFAULT);
+                SourceHistory.widenedNames(List.of("cpu", "mem")), Normalization.identity(), history);
         InputSpec read = Json.compact().readValue(Json.compact().writeValueAsString(spec), InputSpec.class);
-        assertThat(read.history()).isEqualTo(SourceHistory.DEFAULT);
+        assertThat(read.history()).isEqualTo(history);
         assertThat(read.recordFeatureNames()).containsExactly("cpu", "mem");
         InputValidator validator = new InputValidator(read);
         assertThat(validator.checkRecord(new float[] {1f, 2f}).ok()).isTrue();
@@ -56,7 +86,7 @@ class SourceHistoryTest {
         InputSpec old = Json.compact().readValue(legacy, InputSpec.class);
         assertThat(old.history()).isNull();
         assertThat(old.recordFeatureNames()).containsExactly("cpu", "mem");
-        assertThatThrownBy(() -> new InputSpec("x", List.of(2), "float32", 0, 1, List.of("cpu", "mem"), null, SourceHistory.DEFAULT))
+        assertThatThrownBy(() -> new InputSpec("x", List.of(2), "float32", 0, 1, List.of("cpu", "mem"), null, history))
                 .as("history needs the widened names").isInstanceOf(IllegalArgumentException.class);
     }
 }

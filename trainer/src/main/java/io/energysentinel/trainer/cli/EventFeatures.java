@@ -6,7 +6,7 @@ import io.energysentinel.contract.bundle.SourceHistory;
 public enum EventFeatures {
     /** Each record's metrics alone. */
     raw,
-    /** The metrics and the source's history ({@link SourceHistory#DEFAULT}), which the scoring job keeps per source. */
+    /** The metrics and the source's history ({@link SourceHistory}), which the scoring job keeps per source. */
     temporal;
 
     /** The option's description, shared by the commands that take it. */
@@ -14,8 +14,8 @@ public enum EventFeatures {
             + " deviation from the source's moving average and how long the value has not changed), which the job keeps per"
             + " source; stuck sensors need it (default ${DEFAULT-VALUE}).";
 
-    /** The history these features include, or {@code null} for raw metrics. */
-    public SourceHistory history() {
-        return this == temporal ? SourceHistory.DEFAULT : null;
+    /** Whether these features include the source's history. */
+    public boolean withHistory() {
+        return this == temporal;
     }
 }

@@ -103,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 useEventSgldDefaults();
                 EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), training.objective(),
-                        features.history(), out, manager, !noProgress);
+                        features.withHistory(), out, manager, !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
                 if (bundle != null) {
                     BundleManifest m = EventTraining.writeBundle(r, id("events-mlp"), version(), targetFpr,

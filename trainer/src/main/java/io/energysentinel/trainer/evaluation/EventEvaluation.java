@@ -156,21 +156,18 @@ public final class EventEvaluation {
 
     private static StreamResult runOne(EventTable table, Settings settings, Path dir, NDManager manager, Path plotDir) {
         List<String> names = settings.temporal() ? SourceHistory.widenedNames(table.featureNames()) : table.featureNames();
-        float[][] rows = settings.temporal() ? TemporalFeatures.of(table, SourceHistory.DEFAULT) : table.features();
         int trainEnd = (int) Math.round(table.size() * settings.trainShare());
-        List<float[]> normalTrain = new ArrayList<>();
-        for (int i = 0; i < trainEnd; i++) {
-            if (table.labels().get(i).isEmpty()) {
-                normalTrain.add(rows[i]);
-            }
-        }
+        float[][] raw = table.features();
+        // The history's scales come from the train split's normal rows, as everything else the model learns.
+        SourceHistory history = settings.temporal() ? SourceHistory.fittedTo(EventTraining.normalRows(table, raw, trainEnd)) : null;
+        float[][] rows = history == null ? raw : TemporalFeatures.of(table, history);
+        float[][] normalTrain = EventTraining.normalRows(table, rows, trainEnd);
         float[][] test = Arrays.copyOfRange(rows, trainEnd, rows.length);
         List<String> testLabels = table.labels().subList(trainEnd, table.size());
         List<String> testSources = table.sources().subList(trainEnd, table.size());
 
-        EventTraining.Result trained = EventTraining.train(names, normalTrain.toArray(new float[0][]), settings.hidden(),
-                settings.config(), EventTraining.contrastive(settings.config()), settings.temporal() ? SourceHistory.DEFAULT : null, dir,
-                manager, false);
+        EventTraining.Result trained = EventTraining.train(names, normalTrain, settings.hidden(), settings.config(),
+                EventTraining.contrastive(settings.config()), history, dir, manager, false);
         Map<String, Scores> scores = new LinkedHashMap<>();
         Path bundleDir = dir.resolve("bundle");
         TrainedModel model = trained.model();

@@ -76,24 +76,31 @@ public final class EventTraining {
     }
 
     /**
-     * Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows with {@code objective}; with a
-     * {@code history}, each row is first widened by its source's history over the whole table (labelled rows included,
-     * as the job's state sees every event it scores).
+     * Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows with {@code objective}; with
+     * {@code withHistory}, each row is first widened by its source's history ({@link SourceHistory#fittedTo} the normal
+     * rows) over the whole table, labelled rows included, as the job's state sees every event it scores.
      */
-    public static Result run(Path events, int hidden, TrainingConfig config, Objective objective, SourceHistory history, Path outDir,
+    public static Result run(Path events, int hidden, TrainingConfig config, Objective objective, boolean withHistory, Path outDir,
             NDManager manager, boolean progressBar) {
         EventTable table = events.toString().endsWith(".csv")
                 ? CsvEventReader.read(events, EventColumns.defaults(), List.of())
                 : JsonLinesEventReader.read(events, List.of());
+        float[][] raw = table.features();
+        SourceHistory history = withHistory ? SourceHistory.fittedTo(normalRows(table, raw, table.size())) : null;
+        float[][] all = history == null ? raw : TemporalFeatures.of(table, history);
+        List<String> names = history == null ? table.featureNames() : SourceHistory.widenedNames(table.featureNames());
+        return train(names, normalRows(table, all, table.size()), hidden, config, objective, history, outDir, manager, progressBar);
+    }
+
+    /** Among the first {@code end} of {@code rows} (one per row of {@code table}), those whose events carry no anomaly label. */
+    public static float[][] normalRows(EventTable table, float[][] rows, int end) {
         List<float[]> normal = new ArrayList<>();
-        float[][] all = history == null ? table.features() : TemporalFeatures.of(table, history);
-        for (int i = 0; i < table.size(); i++) {
+        for (int i = 0; i < end; i++) {
             if (table.labels().get(i).isEmpty()) {
-                normal.add(all[i]);
+                normal.add(rows[i]);
             }
         }
-        List<String> names = history == null ? table.featureNames() : SourceHistory.widenedNames(table.featureNames());
-        return train(names, normal.toArray(new float[0][]), hidden, config, objective, history, outDir, manager, progressBar);
+        return normal.toArray(new float[0][]);
     }
 
     /** PCD or CD-k, as {@code config.persistent()} says. */

@@ -33,7 +33,9 @@ class SmallTablesTest {
         assertThat(energy.thresholdLow()).isNotNull().isLessThanOrEqualTo(energy.threshold());
         assertThat(energy.thresholdHigh()).isNotNull().isGreaterThanOrEqualTo(energy.threshold());
         InputSpec input = BundleLoader.readManifest(dir.resolve("bundle")).input();
-        assertThat(input.history()).as("the default: each source's history, which the job keeps").isEqualTo(SourceHistory.DEFAULT);
+        assertThat(input.history()).as("the default: each source's history, which the job keeps").isNotNull();
+        assertThat(input.history().alpha()).isEqualTo(SourceHistory.ALPHA);
+        assertThat(input.history().scales()).hasSize(SyntheticEventStream.FEATURES.size()).allMatch(v -> v > 0);
         assertThat(input.recordFeatureNames()).isEqualTo(SyntheticEventStream.FEATURES);
         assertThat(input.shape()).containsExactly(3 * SyntheticEventStream.FEATURES.size());
 
