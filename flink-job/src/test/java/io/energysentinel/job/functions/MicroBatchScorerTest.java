@@ -1,6 +1,7 @@
 package io.energysentinel.job.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.energysentinel.contract.Json;
@@ -387,6 +388,35 @@ class MicroBatchScorerTest {
             assertThat(out.get(60).value()).isFinite();
             // Its own deviation still shows at the next event (its values changed), not for thousands of events after.
             assertThat(out.subList(66, 81)).as("normal events after it are judged as before it").noneMatch(ScoredRecord::anomalous);
+        }
+    }
+
+    @Test
+    void aSourceSilentLongerThanTheHistoryTtlStartsANewBaseline() throws Exception {
+        List<Event> normal = TestBundlesAccess.normalEvents(40, 1, 24);
+        Event next = normal.get(39);
+        double firstEventScore;
+        try (var fresh = harness(historyConfig())) {
+            fresh.processElement(input(next), next.eventTime());
+            firstEventScore = fresh.extractOutputValues().get(0).value();
+        }
+        for (long silence : new long[] {59_000, 61_000}) {
+            ScoringJobConfig config = ScoringJobConfig.fromArgs("--bundle", dir.resolve("h1").toString(), "--max-batch-size", "1",
+                    "--metrics-port", "0", "--source-history-ttl", "PT1M");
+            try (var harness = harness(config)) {
+                harness.setStateTtlProcessingTime(0);
+                for (Event e : normal.subList(0, 39)) {
+                    harness.processElement(input(e), e.eventTime());
+                }
+                harness.setStateTtlProcessingTime(silence);
+                harness.processElement(input(next), next.eventTime());
+                double score = harness.extractOutputValues().get(39).value();
+                if (silence < 60_000) {
+                    assertThat(score).as("within the TTL the history goes on").isNotCloseTo(firstEventScore, within(1e-6));
+                } else {
+                    assertThat(score).as("after it, the source starts afresh").isCloseTo(firstEventScore, within(1e-6));
+                }
+            }
         }
     }
 
