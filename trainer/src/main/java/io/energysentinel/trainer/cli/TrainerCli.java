@@ -23,7 +23,19 @@ public final class TrainerCli {
             // Everything DJL needs is on the classpath; never let it reach for the network.
             System.setProperty("ai.djl.offline", "true");
         }
-        return new CommandLine(new TrainerCli()).setExecutionExceptionHandler(TrainerCli::userError).execute(args);
+        return new CommandLine(new TrainerCli()).setExecutionExceptionHandler(TrainerCli::userError)
+                .setParameterExceptionHandler(TrainerCli::badArguments).execute(args);
+    }
+
+    /**
+     * A mistyped command line (an unknown option, a value of the wrong kind, a missing required option): one line that
+     * says what was wrong and where the options are listed, exit code 2; picocli would print the whole usage after it.
+     */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getErr().println(command.getCommandName() + ": " + e.getMessage() + " (" + command.getCommandName()
+                + " --help lists the options)");
+        return 2;
     }
 
     /**

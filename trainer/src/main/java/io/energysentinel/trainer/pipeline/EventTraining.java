@@ -172,9 +172,7 @@ public final class EventTraining {
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
                       float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective,
                       SourceHistory history, Path outDir, NDManager manager, boolean progressBar) {
-        if (objective == Objective.DSM) {
-            throw new IllegalArgumentException("the event MLP trains by pcd, cd or nce; dsm leaks native memory per step (toy only)");
-        }
+        objective.requireForRealModels("event models");
         List<String> featureNames = reference.featureNames();
         long start = System.nanoTime();
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);
