@@ -53,7 +53,8 @@ final class EventsDemo {
             int rc = TrainerCli.run("generate-events", "--sources", "4", "--events", "2000", "--anomaly-rate", "0", "--seed", "11",
                     "--out", normal.toString());
             if (rc == 0) {
-                rc = TrainerCli.run("train", "--kind", "mlp", "--data", normal.toString(), "--steps", "2000", "--hidden", "32",
+                // The trainer's defaults for event models: what a user gets from the same command.
+                rc = TrainerCli.run("train", "--kind", "mlp", "--data", normal.toString(),
                         "--out", Path.of("runs", bundle.getFileName() + "-run").toString(), "--bundle", bundle.toString(),
                         "--model-id", "events-mlp-demo");
             }

@@ -49,12 +49,12 @@ final class EvaluateEventsCommand implements Callable<Integer> {
     double targetFpr;
     @Option(names = "--features", defaultValue = "temporal", description = EventFeatures.DESCRIPTION)
     EventFeatures features;
-    @Option(names = "--hidden", defaultValue = "64", description = "MLP hidden width (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "" + EventTraining.DEFAULT_HIDDEN, description = "MLP hidden width (default ${DEFAULT-VALUE}).")
     int hidden;
     @Option(names = "--steps", defaultValue = "2000", description = "MLP training steps (default ${DEFAULT-VALUE}).")
     long steps;
-    @Option(names = "--lr", defaultValue = "5e-4", description = "MLP learning rate (default ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--lr", description = "MLP learning rate (default: EventTraining's, 5e-4).")
+    Double learningRate;
     @Option(names = "--seed", defaultValue = "1", description = "Training and baseline seed (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--sgld-steps", description = "MLP SGLD steps (default: EventTraining's, 10).")
@@ -92,8 +92,11 @@ final class EvaluateEventsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(t.name() + " has no labelled anomalies: nothing to measure detection on");
             }
         }
-        TrainingConfig.Builder builder = EventTraining.defaults().optSteps(steps).optLearningRate(learningRate).optSeed(seed)
+        TrainingConfig.Builder builder = EventTraining.defaults().optSteps(steps).optSeed(seed)
                 .optBufferSize(10_000).optPersistent(!contrastiveDivergence);
+        if (learningRate != null) {
+            builder.optLearningRate(learningRate);
+        }
         if (sgldSteps != null) {
             builder.optSgldSteps(sgldSteps);
         }

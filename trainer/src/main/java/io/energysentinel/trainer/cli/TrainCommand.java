@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     enum Kind { conv, jem, mlp }
 
     @Option(names = "--kind", defaultValue = "jem", description = "conv, jem or mlp (default ${DEFAULT-VALUE}); mlp trains"
-            + " with the event SGLD settings (10 steps of 0.1, no gradient clamp) unless --sgld-* options say otherwise.")
+            + " with the event settings (SGLD: 10 steps of 0.1, no gradient clamp; Adam at 5e-4) unless --sgld-* or --lr say otherwise.")
     Kind kind;
     @Option(names = "--data", description = "Fashion-MNIST directory (conv/jem; default: found by the data locator) or event file, .jsonl or .csv (mlp).")
     Path data;
@@ -101,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
                     System.err.println("--kind mlp needs --data EVENTS.jsonl|.csv (see generate-events)");
                     return 2;
                 }
-                useEventSgldDefaults();
+                useEventDefaults();
                 EventTraining.Result r = EventTraining.run(data, hidden, training.toConfig(-6f, 6f), training.objective(),
                         features.withHistory(), out, manager, !noProgress);
                 System.out.printf("trained MLP on %d normal events in %.0f s -> %s%n", r.trainingRows(), r.seconds(), r.modelDir());
@@ -157,10 +157,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The event MLP's SGLD settings ({@link EventTraining#defaults()}: steps in z-score units, no per-step gradient
-     * clamp) wherever the command line does not set them; the mixin's defaults are the image models'.
+     * The event MLP's SGLD settings and learning rate ({@link EventTraining#defaults()}: steps in z-score units, no
+     * per-step gradient clamp, Adam at 5e-4) wherever the command line does not set them; the mixin's defaults are the
+     * image models'.
      */
-    private void useEventSgldDefaults() {
+    private void useEventDefaults() {
         TrainingConfig event = EventTraining.defaults().build();
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         if (!parsed.hasMatchedOption("--sgld-steps")) {
@@ -171,6 +172,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!parsed.hasMatchedOption("--sgld-grad-clamp")) {
             training.sgldGradClamp = event.sgldGradClamp();
+        }
+        if (!parsed.hasMatchedOption("--lr")) {
+            training.learningRate = event.learningRate();
         }
     }
 

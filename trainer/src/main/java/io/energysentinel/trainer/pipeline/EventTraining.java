@@ -303,9 +303,17 @@ public final class EventTraining {
 
     /**
      * The training settings the event MLP is fitted with: SGLD in standardised coordinates clamped to
-     * [-6, 6], with smaller, unclamped steps than the image models use.
+     * [-6, 6], with smaller, unclamped steps than the image models use, and Adam at 5e-4 (the image models' 1e-4 left
+     * the MLP short of its fit in 2,000 steps). {@code train --kind mlp} and {@code evaluate-events} both start here.
      */
     public static TrainingConfig.Builder defaults() {
-        return TrainingConfig.builder().optSgldSteps(10).optSgldStepSize(0.1).optSgldGradClamp(0).optDataRange(-6f, 6f);
+        return TrainingConfig.builder().optSgldSteps(10).optSgldStepSize(0.1).optSgldGradClamp(0).optDataRange(-6f, 6f)
+                .optLearningRate(5e-4);
     }
+
+    /**
+     * The MLP's hidden width unless told otherwise: on the event benchmark ({@code evaluate-events --events 4000}, three
+     * streams, source history) 128 reached an energy AUROC of 0.9075 and 88% of episodes, 64 0.9023 and 80%, 256 0.9074.
+     */
+    public static final int DEFAULT_HIDDEN = 128;
 }
