@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kill -9} of {@link ScoringJobMain} run as its own process, mid-stream, then a restart with the same flags:
  * with {@code --checkpoint-dir} it restores the latest checkpoint, so every record is scored exactly once and every
- * episode alerts exactly once, as in an uninterrupted run (read with {@code read_committed}). The broker runs in the
- * test's JVM, the job in a child JVM.
+ * episode alerts exactly once, as in an uninterrupted run (read with {@code read_committed}), and every score is the one
+ * an uninterrupted run gives, source history included. The broker runs in the test's JVM, the job in a child JVM.
  */
 class ScoringJobMainCrashIT {
     private static final int SOURCES = 6;
@@ -39,7 +39,8 @@ class ScoringJobMainCrashIT {
 
     @BeforeAll
     static void start() throws Exception {
-        TestBundles.eventBundle(dir, "v1", 1);
+        // A model fed each source's history: the scorer's keyed history state must survive the crash as its buffer does.
+        TestBundles.historyEventBundle(dir, "v1", 1);
     }
 
     @Test
@@ -49,6 +50,7 @@ class ScoringJobMainCrashIT {
         // Anomalous bursts early, across the crash and late in each source's stream.
         Map<String, List<Event>> sent = TestBundles.streams(PER_SOURCE, SOURCES, 41, 20, 21, 70, 71, 72, 120);
         List<String> expectedAlerts = TestBundles.expectedAlerts(dir.resolve("v1"), sent, 3);
+        Map<String, Float> expectedScores = TestBundles.expectedScores(dir.resolve("v1"), sent);
         List<List<Map.Entry<String, String>>> rounds = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             rounds.add(TestBundles.records(sent, round * PER_SOURCE / 3, (round + 1) * PER_SOURCE / 3));
@@ -79,6 +81,10 @@ class ScoringJobMainCrashIT {
                     + ", repeated " + repeated.size() + "; alerts " + alerts.size() + " of " + expectedAlerts.size() + " expected");
             assertThat(lost).as("records never scored").isEmpty();
             assertThat(repeated).as("records scored twice").isEmpty();
+            List<String> otherScore = scores.stream()
+                    .filter(s -> Math.abs(s.value() - expectedScores.get(s.recordId())) > 1e-4 * Math.max(1, Math.abs(s.value())))
+                    .map(ScoredRecord::recordId).toList();
+            assertThat(otherScore).as("records scored otherwise than an uninterrupted run (history lost or repeated)").isEmpty();
             assertThat(alerts).extracting(Alert::recordId).as("one alert per episode, as an uninterrupted run raises")
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
         } finally {

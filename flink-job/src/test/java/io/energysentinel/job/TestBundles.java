@@ -102,7 +102,7 @@ final class TestBundles {
             EpisodeTracker tracker = new EpisodeTracker(quietRecords);
             List<String> ids = new ArrayList<>();
             for (List<Event> stream : sent.values()) {
-                float[] scores = bundle.score(stream.stream().map(TestBundles::vector).toArray(float[][]::new)).column(score.id());
+                float[] scores = bundle.score(inputs(bundle, stream)).column(score.id());
                 EpisodeTracker.Episode state = null;
                 for (int i = 0; i < scores.length; i++) {
                     EpisodeTracker.Step step = tracker.observe(state, scores[i], threshold, stream.get(i).eventTime());
@@ -114,6 +114,26 @@ final class TestBundles {
             }
             return ids;
         }
+    }
+
+    /** The scores an uninterrupted job gives {@code sent} (per source, in order) with the bundle in {@code bundleDir}, by record id. */
+    static Map<String, Float> expectedScores(Path bundleDir, Map<String, List<Event>> sent) {
+        try (ModelBundle bundle = BundleLoader.load(bundleDir, ScorerOptions.cpu())) {
+            Map<String, Float> out = new LinkedHashMap<>();
+            for (List<Event> stream : sent.values()) {
+                float[] scores = bundle.score(inputs(bundle, stream)).column(bundle.manifest().defaultScore().id());
+                for (int i = 0; i < scores.length; i++) {
+                    out.put(stream.get(i).id(), scores[i]);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** One source's events as the model takes them: their metrics, widened with the source's history if it takes one. */
+    private static float[][] inputs(ModelBundle bundle, List<Event> oneSource) {
+        SourceHistory history = bundle.manifest().input().history();
+        return history == null ? oneSource.stream().map(TestBundles::vector).toArray(float[][]::new) : widened(oneSource, history);
     }
 
     /**
