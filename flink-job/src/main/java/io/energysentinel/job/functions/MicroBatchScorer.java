@@ -160,6 +160,8 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         metrics.batch(model.kind(), model.bundle().scorer().providerInUse().name(), version, result.scored().size(),
                 Duration.ofNanos(result.scoringNanos()));
         List<String> featureNames = model.bundle().manifest().input().featureNames();
+        // Contributions come per record metric (a metric with its source history, where the model takes one).
+        List<String> explainedNames = model.bundle().manifest().input().recordFeatureNames();
         // Every line, event or image, feeds retraining; a line whose bundle has no anchor gets a verdict saying so.
         boolean retraining = config.retrainingEnabled();
         long anomalousCount = 0;
@@ -175,7 +177,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
             }
             meters.record(in.source(), s.value(), in.eventTime());
             // Only anomalous records are explained: a normal record's contributions are noise nobody reads.
-            List<String> top = anomalous && s.contributions() != null ? TopMetrics.rank(featureNames, s.contributions()) : null;
+            List<String> top = anomalous && s.contributions() != null ? TopMetrics.rank(explainedNames, s.contributions()) : null;
             out.collect(new ScoredRecord(in.id(), in.source(), in.eventTime(), model.score().id(), s.value(), model.threshold(),
                     anomalous, model.modelId(), version, top));
         }

@@ -87,6 +87,20 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
         return out;
     }
 
+    /**
+     * The columns of the widened vector that belong to each of {@code metrics} record metrics: the metric, its
+     * {@code dev_} and its {@code still_}. An explanation resets them together: reset alone, a metric whose deviation
+     * also stands out would barely lower the energy, and the deviation would be named instead of the metric (or a third
+     * metric before both).
+     */
+    public static int[][] metricColumns(int metrics) {
+        int[][] out = new int[metrics][];
+        for (int j = 0; j < metrics; j++) {
+            out[j] = new int[] {j, metrics + j, 2 * metrics + j};
+        }
+        return out;
+    }
+
     /** The record's own names, the first third of {@code widenedNames}; refuses names not made by {@link #widenedNames}. */
     public static List<String> recordNames(List<String> widenedNames) {
         if (widenedNames.isEmpty() || widenedNames.size() % 3 != 0) {

@@ -15,6 +15,7 @@ import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.bundle.Normalization;
 import io.energysentinel.contract.bundle.OnnxFile;
 import io.energysentinel.contract.bundle.ScoreThreshold;
+import io.energysentinel.contract.bundle.SourceHistory;
 import io.energysentinel.contract.scoring.ModelOutputs;
 import io.energysentinel.contract.scoring.OnnxScorer;
 import io.energysentinel.contract.scoring.ScorerOptions;
@@ -65,7 +66,10 @@ public final class BundleWriter {
         metadata.put("data_fingerprint", request.provenance().dataFingerprint());
         request.provenance().libraryVersions().forEach((k, v) -> metadata.put("version." + k, v));
         Path onnx = dir.resolve(ONNX_FILE);
-        OnnxExporter.export(model, metadata, onnx);
+        // With a source history, a record metric is explained with its history columns: contributions per record metric.
+        int[][] explained = request.history() == null ? OnnxExporter.eachInput(model)
+                : SourceHistory.metricColumns(request.history().scales().size());
+        OnnxExporter.export(model, metadata, onnx, explained);
         List<String> outputs = OnnxExporter.outputNames(model);
 
         Map<ScoreName, ScoreThreshold> thresholds = new EnumMap<>(ScoreName.class);
@@ -80,7 +84,7 @@ public final class BundleWriter {
                 }
             }
         }
-        GoldenVectors golden = golden(request, outputs, manager);
+        GoldenVectors golden = golden(request, outputs, explained, manager);
         BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA_VERSION, request.modelId(), request.modelVersion(),
                 model.kind(), inputSpec(request), outputs,
                 new OnnxFile(ONNX_FILE, BundleLoader.sha256(onnx, dir), OnnxExporter.OPSET),
@@ -118,7 +122,7 @@ public final class BundleWriter {
     }
 
     /** Half real held-out inputs, half random ones inside the input range; outputs from DJL. */
-    private static GoldenVectors golden(BundleRequest request, List<String> outputs, NDManager manager) {
+    private static GoldenVectors golden(BundleRequest request, List<String> outputs, int[][] explained, NDManager manager) {
         TrainedModel model = request.model();
         int size = model.spec().inputSize();
         List<float[]> inputs = new ArrayList<>();
@@ -154,7 +158,7 @@ public final class BundleWriter {
                     }
                 }
             } else if (output.equals(TensorNames.CONTRIBUTIONS)) {
-                rows.addAll(contributions(model, array, scores.get(ScoreName.ENERGY), manager));
+                rows.addAll(contributions(model, array, scores.get(ScoreName.ENERGY), explained, manager));
             } else {
                 double[] values = scores.get(ScoreName.fromId(output));
                 for (double v : values) {
@@ -170,26 +174,28 @@ public final class BundleWriter {
     }
 
     /**
-     * The expected {@link TensorNames#CONTRIBUTIONS} computed another way than the graph does: in raw units, each metric
-     * replaced by its training mean, scored by DJL.
+     * The expected {@link TensorNames#CONTRIBUTIONS} computed another way than the graph does: in raw units, each group
+     * of {@code explained} replaced by its training means, scored by DJL.
      */
-    static List<float[]> contributions(TrainedModel model, float[][] inputs, double[] energy, NDManager manager) {
+    static List<float[]> contributions(TrainedModel model, float[][] inputs, double[] energy, int[][] explained, NDManager manager) {
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) model.spec().layers().get(0);
-        int d = model.spec().inputSize();
-        float[][] reset = new float[inputs.length * d][];
+        int g = explained.length;
+        float[][] reset = new float[inputs.length * g][];
         for (int i = 0; i < inputs.length; i++) {
-            for (int j = 0; j < d; j++) {
+            for (int k = 0; k < g; k++) {
                 float[] x = inputs[i].clone();
-                x[j] = standardize.mean().get(j).floatValue();
-                reset[i * d + j] = x;
+                for (int column : explained[k]) {
+                    x[column] = standardize.mean().get(column).floatValue();
+                }
+                reset[i * g + k] = x;
             }
         }
         double[] resetEnergy = new OodScorer(model).scoreAll(reset, manager).get(ScoreName.ENERGY);
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
-            float[] row = new float[d];
-            for (int j = 0; j < d; j++) {
-                row[j] = (float) (energy[i] - resetEnergy[i * d + j]);
+            float[] row = new float[g];
+            for (int k = 0; k < g; k++) {
+                row[k] = (float) (energy[i] - resetEnergy[i * g + k]);
             }
             out.add(row);
         }

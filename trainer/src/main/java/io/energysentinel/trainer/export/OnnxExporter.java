@@ -71,7 +71,16 @@ public final class OnnxExporter {
 
     /** Writes the model to {@code file}; {@code metadata} goes into the model's metadata_props. */
     public static void export(TrainedModel model, Map<String, String> metadata, Path file) {
-        ModelProto proto = toProto(model, metadata);
+        export(model, metadata, file, eachInput(model));
+    }
+
+    /**
+     * As {@link #export(TrainedModel, Map, Path)}, with {@link TensorNames#CONTRIBUTIONS} (for a model that explains) one
+     * value per entry of {@code explained}: the input columns reset together (each input alone, or a record metric with
+     * its source history: {@link io.energysentinel.contract.bundle.SourceHistory#metricColumns}).
+     */
+    public static void export(TrainedModel model, Map<String, String> metadata, Path file, int[][] explained) {
+        ModelProto proto = toProto(model, metadata, explained);
         try {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
@@ -86,6 +95,20 @@ public final class OnnxExporter {
 
     /** The model proto for {@code model}. */
     public static ModelProto toProto(TrainedModel model, Map<String, String> metadata) {
+        return toProto(model, metadata, eachInput(model));
+    }
+
+    /** Each input column explained alone. */
+    public static int[][] eachInput(TrainedModel model) {
+        int d = model.spec().inputSize();
+        int[][] out = new int[d][];
+        for (int j = 0; j < d; j++) {
+            out[j] = new int[] {j};
+        }
+        return out;
+    }
+
+    private static ModelProto toProto(TrainedModel model, Map<String, String> metadata, int[][] explained) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("energysentinel-" + model.kind().name().toLowerCase());
         graph.addInput(GraphWriter.floatValue(TensorNames.INPUT, model.spec().inputShape()));
         GraphWriter w = new GraphWriter(graph, "");
@@ -125,8 +148,8 @@ public final class OnnxExporter {
             }
         }
         if (explains(model)) {
-            contributions(model, main.layers().get(standardisedLayer(model)), energy, w.scoped("reset/"));
-            graph.addOutput(GraphWriter.floatValue(TensorNames.CONTRIBUTIONS, List.of(model.spec().inputSize())));
+            contributions(model, main.layers().get(standardisedLayer(model)), energy, explained, w.scoped("reset/"));
+            graph.addOutput(GraphWriter.floatValue(TensorNames.CONTRIBUTIONS, List.of(explained.length)));
         }
 
         return model(graph, metadata);
@@ -285,24 +308,27 @@ public final class OnnxExporter {
     }
 
     /**
-     * Adds {@link TensorNames#CONTRIBUTIONS}: for each metric j, E(x) minus the energy with z_j set to 0 (the metric at
-     * its training mean), all d variants in one batched pass: z [B, d] times the mask (1 - I) gives [B, d, d], reshaped
-     * to [B*d, d] and run through the layers after the standardisation. An honest attribution without gradients: a
-     * metric ranks first when putting it back to normal lowers the energy most.
+     * Adds {@link TensorNames#CONTRIBUTIONS}: for each group k of {@code explained}, E(x) minus the energy with z set to 0
+     * on the group's columns (those inputs at their training mean), all g variants in one batched pass: z [B, d] times the
+     * mask [g, d] (0 on each group's columns) gives [B, g, d], reshaped to [B*g, d] and run through the layers after the
+     * standardisation. An honest attribution without gradients: a metric ranks first when putting it back to normal
+     * lowers the energy most.
      */
-    private static void contributions(TrainedModel model, String z, String energy, GraphWriter w) {
+    private static void contributions(TrainedModel model, String z, String energy, int[][] explained, GraphWriter w) {
         int d = model.spec().inputSize();
-        float[] mask = new float[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                mask[i * d + j] = i == j ? 0f : 1f;
+        int g = explained.length;
+        float[] mask = new float[g * d];
+        java.util.Arrays.fill(mask, 1f);
+        for (int k = 0; k < g; k++) {
+            for (int column : explained[k]) {
+                mask[k * d + column] = 0f;
             }
         }
         String expanded = w.node("Unsqueeze", List.of(z, w.longConstant("axis1", 1)), null);
-        String masked = w.node("Mul", List.of(expanded, w.constant("reset_mask", mask, d, d)), null);
+        String masked = w.node("Mul", List.of(expanded, w.constant("reset_mask", mask, g, d)), null);
         String rows = w.node("Reshape", List.of(masked, w.longConstant("rows", -1, d)), null);
         String resetOutput = network(model, standardisedLayer(model) + 1, rows, w).output();
-        String reset = w.node("Reshape", List.of(resetOutput, w.longConstant("per_metric", -1, d)), null);
+        String reset = w.node("Reshape", List.of(resetOutput, w.longConstant("per_metric", -1, g)), null);
         String column = w.node("Unsqueeze", List.of(energy, w.longConstant("axis1", 1)), null);
         w.node("Sub", List.of(column, reset), TensorNames.CONTRIBUTIONS);
     }

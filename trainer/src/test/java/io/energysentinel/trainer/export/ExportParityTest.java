@@ -132,7 +132,7 @@ class ExportParityTest {
             if (model.kind() == ModelKind.MLP_EBM) {
                 // The graph resets z-scores in one batch; the reference resets raw metrics to their means, one row each.
                 float[][] actual = out.rows(TensorNames.CONTRIBUTIONS);
-                List<float[]> want = BundleWriter.contributions(model, inputs, expected.get(ScoreName.ENERGY), m);
+                List<float[]> want = BundleWriter.contributions(model, inputs, expected.get(ScoreName.ENERGY), OnnxExporter.eachInput(model), m);
                 for (int i = 0; i < inputs.length; i++) {
                     assertThat(actual[i]).as("contributions of input %d", i).hasSize(want.get(i).length);
                     for (int j = 0; j < actual[i].length; j++) {
