@@ -18,8 +18,9 @@ import org.apache.flink.api.common.typeinfo.Types;
  * <p>The state is a map per shard from source to {@link SourceHistory}'s state ({@code double[]}: no per-source objects
  * for Kryo to guess at, three values per metric), checkpointed with the scorer's buffer, so a restored job widens exactly
  * as the uninterrupted one would. Every entry lives {@code ttl} after its source's last event (Flink's background TTL
- * cleanup, on by default, removes expired entries: incrementally on the heap backend, in compactions on RocksDB), so sources that stop
- * sending (a host retired, a producer inventing ids) leave no state behind; a source silent longer starts a new baseline.
+ * cleanup, on by default, removes expired entries: incrementally on the heap backend, in compactions on RocksDB), so
+ * sources that stop sending (a host retired, a producer inventing ids) leave no state behind; a source silent longer
+ * starts a new baseline.
  */
 final class SourceHistories {
     /** Keyed state: each source's history, by source, under the shard's key. */
