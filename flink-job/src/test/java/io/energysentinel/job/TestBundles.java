@@ -84,14 +84,8 @@ final class TestBundles {
 
     /** {@code events} (in each source's order) widened with their source's {@code history}, as the trainer widens a table. */
     static float[][] widened(List<Event> events, SourceHistory history) {
-        Map<String, double[]> states = new java.util.HashMap<>();
-        float[][] out = new float[events.size()][];
-        for (int i = 0; i < out.length; i++) {
-            float[] x = vector(events.get(i));
-            double[] state = states.computeIfAbsent(events.get(i).source(), k -> SourceHistory.start(x));
-            out[i] = history.widen(x, state);
-        }
-        return out;
+        return history.widenInOrder(events.stream().map(Event::source).toList(),
+                events.stream().map(TestBundles::vector).toArray(float[][]::new));
     }
 
     /** Alert ids the job must raise for {@code sent} (per source, in order) with the bundle in {@code bundleDir}. */

@@ -1,6 +1,5 @@
 package io.energysentinel.job.functions;
 
-import io.energysentinel.contract.bundle.InputSpec;
 import io.energysentinel.contract.records.DeadLetterReason;
 import io.energysentinel.contract.records.ModelUpdate;
 import io.energysentinel.contract.records.ScoredRecord;
@@ -86,12 +85,12 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         buffer = getRuntimeContext().getListState(BUFFER);
         buffered = getRuntimeContext().getState(BUFFERED);
         timer = getRuntimeContext().getState(TIMER);
+        lines = ModelLines.open(config, metrics);
         // A swap never changes a line's input (ModelHolder refuses it), so the start-up bundle says for the job's life
         // whether events are widened with their source's history.
-        InputSpec events = ParseRecords.inputSpecs(config).get(ScoringInput.EVENT);
-        histories = SourceHistories.of(events == null ? null : events.history(),
+        ServedModel events = lines.servingFor(ScoringInput.EVENT);
+        histories = SourceHistories.of(events == null ? null : events.bundle().manifest().input().history(),
                 getRuntimeContext().getMapState(SourceHistories.descriptor(config.sourceHistoryTtl())));
-        lines = ModelLines.open(config, metrics);
         restored = false;
     }
 

@@ -42,10 +42,11 @@ public record InputSpec(
 
     /**
      * The names a record of this model's kind carries: all of {@code featureNames}, or for a model fed history the first
-     * third (the job adds the rest from the source's earlier records).
+     * third (the job adds the rest from the source's earlier records). A view, no copy: the parser asks for every record,
+     * and the constructor has already checked the layout.
      */
     public List<String> recordFeatureNames() {
-        return history == null ? featureNames : SourceHistory.recordNames(featureNames);
+        return history == null ? featureNames : featureNames.subList(0, featureNames.size() / 3);
     }
 
     /** Number of float elements in one input (the product of {@link #shape()}). */

@@ -1,7 +1,9 @@
 package io.energysentinel.contract.bundle;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A source's recent history as features: an event model whose {@link InputSpec#history()} names one takes, after the
@@ -58,25 +60,7 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
      * column gets a scale of {@code 1e-6 x max(1, |mean|)}, so its average still moves.
      */
     public static SourceHistory fittedTo(float[][] rows) {
-        if (rows.length == 0) {
-            throw new IllegalArgumentException("a history's scales need at least one row");
-        }
-        int d = rows[0].length;
-        List<Double> scales = new ArrayList<>(d);
-        for (int j = 0; j < d; j++) {
-            double mean = 0;
-            for (float[] r : rows) {
-                mean += r[j];
-            }
-            mean /= rows.length;
-            double squares = 0;
-            for (float[] r : rows) {
-                squares += (r[j] - mean) * (r[j] - mean);
-            }
-            double sd = Math.sqrt(squares / Math.max(1, rows.length - 1));
-            scales.add(Math.max(sd, 1e-6 * Math.max(1, Math.abs(mean))));
-        }
-        return new SourceHistory(ALPHA, STILL_CAP, CLIP, scales);
+        return new SourceHistory(ALPHA, STILL_CAP, CLIP, Normalization.of(rows).std());
     }
 
     /** Names of the widened vector: the record's names, then {@code dev_<name>}, then {@code still_<name>}. */
@@ -139,6 +123,20 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
             state[d + j] = values[j];
             state[2 * d + j] = run;
             out[2 * d + j] = (float) run;
+        }
+        return out;
+    }
+
+    /**
+     * Widens {@code rows}, one event each of {@code sources} (in event-time order within each source), as the job widens
+     * them one at a time: each source's history starts at its first row and advances row by row.
+     */
+    public float[][] widenInOrder(List<String> sources, float[][] rows) {
+        Map<String, double[]> states = new HashMap<>();
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            float[] x = rows[i];
+            out[i] = widen(x, states.computeIfAbsent(sources.get(i), s -> start(x)));
         }
         return out;
     }

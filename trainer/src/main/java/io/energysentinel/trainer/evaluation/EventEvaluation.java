@@ -8,7 +8,6 @@ import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.trainer.baselines.Detector;
 import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.contract.bundle.SourceHistory;
-import io.energysentinel.trainer.data.TemporalFeatures;
 import io.energysentinel.trainer.export.ThresholdCalibrator;
 import io.energysentinel.contract.ScoreName;
 import io.energysentinel.contract.TensorNames;
@@ -63,7 +62,7 @@ public final class EventEvaluation {
      * @param config training settings of the MLP
      * @param trainShare share of each stream (by time) in the train split
      * @param targetFpr FPR thresholds are calibrated for
-     * @param temporal whether vectors carry {@link TemporalFeatures} (history per source) besides the raw metrics
+     * @param temporal whether vectors carry {@link SourceHistory} (history per source) besides the raw metrics
      * @param baselines detectors fitted beside the MLP
      */
     public record Settings(int hidden, TrainingConfig config, double trainShare, double targetFpr, boolean temporal,
@@ -160,7 +159,7 @@ public final class EventEvaluation {
         float[][] raw = table.features();
         // The history's scales come from the train split's normal rows, as everything else the model learns.
         SourceHistory history = settings.temporal() ? SourceHistory.fittedTo(EventTraining.normalRows(table, raw, trainEnd)) : null;
-        float[][] rows = history == null ? raw : TemporalFeatures.of(table, history);
+        float[][] rows = history == null ? raw : history.widenInOrder(table.sources(), raw);
         float[][] normalTrain = EventTraining.normalRows(table, rows, trainEnd);
         float[][] test = Arrays.copyOfRange(rows, trainEnd, rows.length);
         List<String> testLabels = table.labels().subList(trainEnd, table.size());

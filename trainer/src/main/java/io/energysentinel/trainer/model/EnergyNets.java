@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.energysentinel.contract.ModelKind;
+import io.energysentinel.contract.bundle.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,32 +73,10 @@ public final class EnergyNets {
         return new NetworkSpec(List.of(mean.size()), layers, featureLayer);
     }
 
-    /** Per-feature mean and standard deviation (floored at 1e-6 of the scale) of {@code rows}. */
+    /** Per-feature mean and standard deviation (floored at 1e-6 of the scale) of {@code rows}: {@link Normalization#of}. */
     public static List<List<Double>> standardization(float[][] rows) {
-        int d = rows[0].length;
-        double[] mean = new double[d];
-        double[] var = new double[d];
-        for (float[] r : rows) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += r[j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= rows.length;
-        }
-        for (float[] r : rows) {
-            for (int j = 0; j < d; j++) {
-                var[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
-            }
-        }
-        List<Double> m = new ArrayList<>();
-        List<Double> s = new ArrayList<>();
-        for (int j = 0; j < d; j++) {
-            m.add(mean[j]);
-            double sd = Math.sqrt(var[j] / Math.max(1, rows.length - 1));
-            s.add(Math.max(sd, 1e-6 * Math.max(1, Math.abs(mean[j]))));
-        }
-        return List.of(m, s);
+        Normalization n = Normalization.of(rows);
+        return List.of(n.mean(), n.std());
     }
 
     /** A new model of {@code kind} from {@code spec}, parameters initialised from {@code seed}. */

@@ -10,7 +10,6 @@ import io.energysentinel.trainer.data.CsvEventReader;
 import io.energysentinel.trainer.data.EventColumns;
 import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.trainer.data.JsonLinesEventReader;
-import io.energysentinel.trainer.data.TemporalFeatures;
 import io.energysentinel.trainer.export.BundleRequest;
 import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
@@ -87,7 +86,7 @@ public final class EventTraining {
                 : JsonLinesEventReader.read(events, List.of());
         float[][] raw = table.features();
         SourceHistory history = withHistory ? SourceHistory.fittedTo(normalRows(table, raw, table.size())) : null;
-        float[][] all = history == null ? raw : TemporalFeatures.of(table, history);
+        float[][] all = history == null ? raw : history.widenInOrder(table.sources(), raw);
         List<String> names = history == null ? table.featureNames() : SourceHistory.widenedNames(table.featureNames());
         return train(names, normalRows(table, all, table.size()), hidden, config, objective, history, outDir, manager, progressBar);
     }

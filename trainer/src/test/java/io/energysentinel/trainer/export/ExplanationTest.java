@@ -16,9 +16,7 @@ import io.energysentinel.trainer.data.SyntheticEventStream;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,12 +51,7 @@ class ExplanationTest {
         List<LabelledEvent> stream = normalStream();
         float[][] raw = stream.stream().map(ExplanationTest::vector).toArray(float[][]::new);
         SourceHistory history = SourceHistory.fittedTo(raw);
-        Map<String, double[]> states = new HashMap<>();
-        float[][] widened = new float[raw.length][];
-        for (int i = 0; i < raw.length; i++) {
-            float[] x = raw[i];
-            widened[i] = history.widen(x, states.computeIfAbsent(stream.get(i).event().source(), s -> SourceHistory.start(x)));
-        }
+        float[][] widened = history.widenInOrder(stream.stream().map(e -> e.event().source()).toList(), raw);
         assertSpikedMetricNamedFirst(widened, history);
     }
 
