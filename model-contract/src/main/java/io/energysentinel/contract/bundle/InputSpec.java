@@ -36,7 +36,11 @@ public record InputSpec(
             throw new IllegalArgumentException(featureNames.size() + " feature names for input shape " + shape);
         }
         if (history != null) {
-            SourceHistory.recordNames(featureNames);
+            int metrics = SourceHistory.recordNames(featureNames).size();
+            // Checked here, where a bundle is refused with a reason: the scorer would otherwise fail on every event.
+            if (history.scales().size() != metrics) {
+                throw new IllegalArgumentException("history has " + history.scales().size() + " scales for " + metrics + " metrics");
+            }
         }
     }
 

@@ -88,5 +88,8 @@ class SourceHistoryTest {
         assertThat(old.recordFeatureNames()).containsExactly("cpu", "mem");
         assertThatThrownBy(() -> new InputSpec("x", List.of(2), "float32", 0, 1, List.of("cpu", "mem"), null, history))
                 .as("history needs the widened names").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InputSpec("x", List.of(6), "float32", 0, 1, SourceHistory.widenedNames(List.of("cpu", "mem")),
+                null, new SourceHistory(0.02, 10, 4, List.of(1.0)))).as("a scale per metric")
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("history has 1 scales for 2 metrics");
     }
 }
