@@ -34,6 +34,12 @@ public final class MetricNames {
     public static final String MODEL_SWAPS = "energysentinel.model.swaps";
     /** Counter of open episodes closed because their source went silent. */
     public static final String EPISODES_EXPIRED = "energysentinel.episodes.expired";
+    /**
+     * Counter of event sources whose history (the baseline a history model measures them against) started afresh: seen
+     * for the first time, or silent longer than the history's time to live. A steady rate means producers invent source
+     * ids or the time to live is shorter than their silences.
+     */
+    public static final String HISTORY_STARTS = "energysentinel.source.history.starts";
     /** Counter of retraining runs on data judged normal; tag outcome. */
     public static final String RETRAINS = "energysentinel.retrains";
     /** Counter of retraining verdicts, by outcome and the rule that decided. */

@@ -90,7 +90,7 @@ public final class MicroBatchScorer extends KeyedBroadcastProcessFunction<Intege
         // whether events are widened with their source's history.
         ServedModel events = lines.servingFor(ScoringInput.EVENT);
         histories = SourceHistories.of(events == null ? null : events.bundle().manifest().input().history(),
-                getRuntimeContext().getMapState(SourceHistories.descriptor(config.sourceHistoryTtl())));
+                getRuntimeContext().getMapState(SourceHistories.descriptor(config.sourceHistoryTtl())), metrics);
         restored = false;
     }
 

@@ -1,6 +1,7 @@
 package io.energysentinel.job.functions;
 
 import io.energysentinel.contract.bundle.SourceHistory;
+import io.energysentinel.job.metrics.ScoringMetrics;
 import io.energysentinel.job.model.ScoringInput;
 import java.time.Duration;
 import org.apache.flink.api.common.state.MapState;
@@ -28,10 +29,12 @@ final class SourceHistories {
 
     private final SourceHistory history;
     private final MapState<String, double[]> states;
+    private final ScoringMetrics metrics;
 
-    private SourceHistories(SourceHistory history, MapState<String, double[]> states) {
+    private SourceHistories(SourceHistory history, MapState<String, double[]> states, ScoringMetrics metrics) {
         this.history = history;
         this.states = states;
+        this.metrics = metrics;
     }
 
     /** The state's descriptor: entries expire {@code ttl} after their last write and are never read once expired. */
@@ -45,9 +48,12 @@ final class SourceHistories {
         return descriptor;
     }
 
-    /** Histories under {@code history} kept in {@code states}; with no history ({@code null}) events pass unchanged. */
-    static SourceHistories of(SourceHistory history, MapState<String, double[]> states) {
-        return new SourceHistories(history, states);
+    /**
+     * Histories under {@code history} kept in {@code states}, each fresh start counted in {@code metrics}; with no history
+     * ({@code null}) events pass unchanged.
+     */
+    static SourceHistories of(SourceHistory history, MapState<String, double[]> states, ScoringMetrics metrics) {
+        return new SourceHistories(history, states, metrics);
     }
 
     /**
@@ -62,6 +68,7 @@ final class SourceHistories {
         double[] state = states.get(input.source());
         if (state == null || state.length != 3 * values.length) {
             state = SourceHistory.start(values);
+            metrics.historyStarted();
         }
         float[] widened = history.widen(values, state);
         states.put(input.source(), state);

@@ -49,6 +49,7 @@ public final class ScoringMetrics {
     private final Map<String, AtomicReference<Double>> thresholds = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Double>> modelInfo = new ConcurrentHashMap<>();
     private final Counter episodesExpired;
+    private final Counter historyStarts;
     /** The event lag timer of each record kind: looked up once, not built and registered again for every record. */
     private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
 
@@ -71,6 +72,9 @@ public final class ScoringMetrics {
         }
         episodesExpired = Counter.builder(MetricNames.EPISODES_EXPIRED)
                 .description("Open episodes closed because their source sent nothing for the idle timeout").register(registry);
+        historyStarts = Counter.builder(MetricNames.HISTORY_STARTS)
+                .description("Event sources whose history started afresh: first seen, or silent longer than its time to live")
+                .register(registry);
     }
 
     /** The meters of {@code registry}; the first caller's {@code maxSources} holds for the registry's life. */
@@ -160,6 +164,11 @@ public final class ScoringMetrics {
     /** An open episode closed because its source went silent. */
     public void episodeExpired() {
         episodesExpired.increment();
+    }
+
+    /** An event source's history started afresh (first event, or its history expired). */
+    public void historyStarted() {
+        historyStarts.increment();
     }
 
     /** Records scored in a batch, its size and ONNX Runtime time. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.energysentinel.contract.Json;
+import io.energysentinel.contract.MetricNames;
 import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.ModelBundle;
@@ -16,6 +17,7 @@ import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.job.TestBundlesAccess;
 import io.energysentinel.job.config.ScoringJobConfig;
+import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.job.model.ScoringInput;
 import io.energysentinel.job.model.SharedBundles;
@@ -414,8 +416,10 @@ class MicroBatchScorerTest {
                 double score = harness.extractOutputValues().get(39).value();
                 if (silence < 60_000) {
                     assertThat(score).as("within the TTL the history goes on").isNotCloseTo(firstEventScore, within(1e-6));
+                    assertThat(historyStarts()).as("one start: the source's first event").isEqualTo(1);
                 } else {
                     assertThat(score).as("after it, the source starts afresh").isCloseTo(firstEventScore, within(1e-6));
+                    assertThat(historyStarts()).as("the fresh start is counted for ops to see").isEqualTo(2);
                 }
             }
         }
@@ -447,6 +451,13 @@ class MicroBatchScorerTest {
 
     private static List<ModelEvent> modelEvents(KeyedBroadcastOperatorTestHarness<Integer, ScoringInput, ModelUpdate, ScoredRecord> h) {
         return sideOutput(h.getSideOutput(MicroBatchScorer.MODEL_EVENTS));
+    }
+
+    /** The job's count of fresh source histories, read from its metrics endpoint as Prometheus would. */
+    private static double historyStarts() {
+        String name = MetricNames.HISTORY_STARTS.replace('.', '_') + "_total";
+        return MetricsEndpoint.scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void editManifest(Path bundle, java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> edit)

@@ -87,14 +87,15 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
 
     /** The record's own names, the first third of {@code widenedNames}; refuses names not made by {@link #widenedNames}. */
     public static List<String> recordNames(List<String> widenedNames) {
-        if (widenedNames.isEmpty() || widenedNames.size() % 3 != 0) {
-            throw new IllegalArgumentException(widenedNames.size() + " feature names cannot be a record's metrics and their history");
-        }
-        List<String> record = widenedNames.subList(0, widenedNames.size() / 3);
-        if (!widenedNames(record).equals(widenedNames)) {
+        if (!widens(widenedNames)) {
             throw new IllegalArgumentException("feature names " + widenedNames + " are not metrics followed by their dev_ and still_ history");
         }
-        return List.copyOf(record);
+        return List.copyOf(widenedNames.subList(0, widenedNames.size() / 3));
+    }
+
+    /** Whether {@code names} are a record's metrics followed by their history, as {@link #widenedNames} makes them. */
+    public static boolean widens(List<String> names) {
+        return !names.isEmpty() && names.size() % 3 == 0 && widenedNames(names.subList(0, names.size() / 3)).equals(names);
     }
 
     /**

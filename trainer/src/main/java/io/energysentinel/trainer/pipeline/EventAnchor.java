@@ -34,7 +34,7 @@ public final class EventAnchor {
     public record Reference(List<String> featureNames, float[][] train, float[][] calibration, float[][] check) implements AnchorReference {
         @Override
         public Map<String, float[][]> canaries(long seed) {
-            return EventCanaries.of(train, seed);
+            return EventCanaries.of(featureNames, train, seed);
         }
     }
 

@@ -19,12 +19,9 @@ import io.energysentinel.trainer.model.NetworkBuilder;
 import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.model.TrainedModels;
-import io.energysentinel.trainer.training.DivergenceGuard;
-import io.energysentinel.trainer.training.GaussianNoise;
-import io.energysentinel.trainer.training.NceTrainer;
 import io.energysentinel.trainer.training.Objective;
+import io.energysentinel.trainer.training.ObjectiveFit;
 import io.energysentinel.trainer.training.StepStats;
-import io.energysentinel.trainer.training.PcdTrainer;
 import io.energysentinel.trainer.training.TrainingConfig;
 import io.energysentinel.trainer.training.TrainingData;
 import io.energysentinel.trainer.training.TrainingProgress;
@@ -166,7 +163,7 @@ public final class EventTraining {
     /**
      * As {@link #fit(NetworkSpec, TrainedModel, float[][], EventAnchor.Reference, float[][], float[][], EventAnchor.FirstModel,
      * TrainingConfig, SourceHistory, Path, NDManager, boolean)}, by {@code objective}: NCE contrasts the standardised rows with a Gaussian
-     * 1.5 times as wide as they are (see {@link ToyTraining#NCE_NOISE_WIDTH}).
+     * 1.5 times as wide as they are (see {@link ObjectiveFit#NCE_NOISE_WIDTH}).
      */
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
                       float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective,
@@ -187,19 +184,7 @@ public final class EventTraining {
                     bar.accept(s);
                 }
             };
-            if (objective == Objective.NCE) {
-                try (NceTrainer trainer = new NceTrainer(inner, data, GaussianNoise.covering(z, ToyTraining.NCE_NOISE_WIDTH), config,
-                        manager, DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    steps = trainer.stepsTaken();
-                }
-            } else {
-                try (PcdTrainer trainer = new PcdTrainer(inner, data, config.withPersistent(objective == Objective.PCD), manager,
-                        DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    steps = trainer.stepsTaken();
-                }
-            }
+            steps = ObjectiveFit.run(objective, inner, data, config, manager, progress, chains -> { }).steps();
         }
         SequentialBlock block = new SequentialBlock();
         for (LayerSpec layer : full.layers().subList(0, FIXED_LAYERS)) {

@@ -17,11 +17,8 @@ import io.energysentinel.trainer.model.TrainedModels;
 import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
-import io.energysentinel.trainer.training.DivergenceGuard;
-import io.energysentinel.trainer.training.GaussianNoise;
-import io.energysentinel.trainer.training.NceTrainer;
 import io.energysentinel.trainer.training.Objective;
-import io.energysentinel.trainer.training.PcdTrainer;
+import io.energysentinel.trainer.training.ObjectiveFit;
 import io.energysentinel.trainer.training.StepStats;
 import io.energysentinel.trainer.training.TrainingConfig;
 import io.energysentinel.trainer.training.TrainingData;
@@ -162,24 +159,17 @@ public final class ImageTraining {
                     bar.accept(s);
                 }
             };
+            ObjectiveFit.Outcome fit = ObjectiveFit.run(objective, model, data, config, manager, progress, chains -> {
+                if (config.generativeWeight() > 0 || model.kind() != ModelKind.JEM) {
+                    Plots.sampleGrid(chains, 64, 28, outDir.resolve("samples-" + name + ".png"));
+                }
+            });
+            out.put("steps", fit.steps());
             if (objective == Objective.NCE) {
-                // No chains, so no samples to draw: NCE learns by telling the images from draws of a known density.
-                try (NceTrainer trainer = new NceTrainer(model, data, GaussianNoise.covering(data.inputs(), ToyTraining.NCE_NOISE_WIDTH),
-                        config, manager, DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    out.put("steps", trainer.stepsTaken());
-                    out.put("skipped", trainer.skippedSteps());
-                }
+                out.put("skipped", fit.skipped());
             } else {
-                try (PcdTrainer trainer = new PcdTrainer(model, data, config, manager, DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    if (config.generativeWeight() > 0 || model.kind() != ModelKind.JEM) {
-                        Plots.sampleGrid(trainer.buffer(), 64, 28, outDir.resolve("samples-" + name + ".png"));
-                    }
-                    out.put("steps", trainer.stepsTaken());
-                    out.put("restores", trainer.restores());
-                    out.put("finalLearningRate", trainer.learningRate());
-                }
+                out.put("restores", fit.restores());
+                out.put("finalLearningRate", fit.finalLearningRate());
             }
         }
         out.put("seconds", (System.nanoTime() - start) / 1e9);

@@ -9,13 +9,9 @@ import io.energysentinel.trainer.evaluation.DensityGrid;
 import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.toy.ToyDensity;
-import io.energysentinel.trainer.training.DivergenceGuard;
-import io.energysentinel.trainer.training.DsmTrainer;
 import io.energysentinel.trainer.training.Energies;
-import io.energysentinel.trainer.training.GaussianNoise;
-import io.energysentinel.trainer.training.NceTrainer;
 import io.energysentinel.trainer.training.Objective;
-import io.energysentinel.trainer.training.PcdTrainer;
+import io.energysentinel.trainer.training.ObjectiveFit;
 import io.energysentinel.trainer.training.StepStats;
 import io.energysentinel.trainer.training.TrainingConfig;
 import io.energysentinel.trainer.training.TrainingData;
@@ -31,10 +27,6 @@ public final class ToyTraining {
     /** Grid intervals per axis: 1-D and 2-D. */
     private static final int INTERVALS_1D = 600;
     private static final int INTERVALS_2D = 160;
-    /** NCE's noise is the data's Gaussian widened by this factor, so it covers the data's tails. */
-    public static final double NCE_NOISE_WIDTH = 1.5;
-    /** DSM's noise level in the toy densities' units: it learns the density smoothed by N(0, 0.1^2). */
-    public static final double DSM_SIGMA = 0.1;
 
     private ToyTraining() {}
 
@@ -91,30 +83,7 @@ public final class ToyTraining {
         TrainedModel model = EnergyNets.initialise(ModelKind.MLP_EBM,
                 EnergyNets.mlp(standardisation.get(0), standardisation.get(1), -20, 20, hidden), manager, config.seed());
         long start = System.nanoTime();
-        long steps;
-        switch (objective) {
-            case NCE -> {
-                try (NceTrainer trainer = new NceTrainer(model, data, GaussianNoise.covering(inputs, NCE_NOISE_WIDTH), config, manager,
-                        DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    steps = trainer.stepsTaken();
-                }
-            }
-            case DSM -> {
-                try (DsmTrainer trainer = new DsmTrainer(model, data, DSM_SIGMA, config, manager, DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    steps = trainer.stepsTaken();
-                }
-            }
-            case PCD, CD -> {
-                TrainingConfig c = config.withPersistent(objective == Objective.PCD);
-                try (PcdTrainer trainer = new PcdTrainer(model, data, c, manager, DivergenceGuard.defaults())) {
-                    trainer.train(progress);
-                    steps = trainer.stepsTaken();
-                }
-            }
-            default -> throw new IllegalArgumentException("unknown objective " + objective);
-        }
+        long steps = ObjectiveFit.run(objective, model, data, config, manager, progress, chains -> { }).steps();
         double seconds = (System.nanoTime() - start) / 1e9;
         DensityGrid grid = DensityGrid.simpson(density.lower(), density.upper(), d == 1 ? INTERVALS_1D : INTERVALS_2D);
         double[] trueLog = grid.evaluate(density::logDensity);

@@ -84,10 +84,14 @@ public final class Adam {
 
     /**
      * Fills {@code gradient} with zeros in place. Not {@code g - g} or {@code g * 0}: after a step that
-     * overflowed they give NaN, and every later step would accumulate onto it and be judged diverged.
+     * overflowed they give NaN, and every later step would accumulate onto it and be judged diverged. The zero is an
+     * array closed here: {@code set(index, 0f)} makes one in the gradient's manager (the model's, which lives as long
+     * as training) and never frees it, two per parameter and step, so a 30-minute run kept millions of them.
      */
     private static void clear(NDArray gradient) {
-        gradient.set(ALL, 0f);
+        try (NDArray zero = gradient.getManager().create(0f)) {
+            gradient.set(ALL, zero);
+        }
     }
 
     /** The parameter arrays, in block order. */

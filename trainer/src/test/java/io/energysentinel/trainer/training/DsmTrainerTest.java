@@ -70,7 +70,7 @@ class DsmTrainerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainingConfig config = ToyTraining.defaults(mixture).optSteps(1000).optSeed(7).build();
             ToyTraining.Result r = ToyTraining.run(mixture, Objective.DSM, config, List.of(64, 64), 5000, m, s -> {});
-            double smoothed = r.grid().klDivergence(r.grid().evaluate(mixture.convolved(ToyTraining.DSM_SIGMA)::logDensity),
+            double smoothed = r.grid().klDivergence(r.grid().evaluate(mixture.convolved(ObjectiveFit.DSM_SIGMA)::logDensity),
                     r.learnedLogDensity());
             System.out.printf("DSM mixture1d: KL(true || learned) %.4f, KL(smoothed || learned) %.4f, %d steps in %.1f s%n",
                     r.kl(), smoothed, r.steps(), r.seconds());
