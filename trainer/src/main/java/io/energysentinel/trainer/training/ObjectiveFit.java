@@ -23,7 +23,8 @@ public final class ObjectiveFit {
      * @param steps optimiser steps taken
      * @param skipped steps not applied because their gradient was not finite (NCE, DSM; 0 for PCD/CD)
      * @param restores times PCD restored the last good weights after a divergence (0 for NCE, DSM)
-     * @param finalLearningRate PCD's learning rate at the end (its schedule and restores lower it); NaN for NCE, DSM
+     * @param finalLearningRate PCD's base learning rate at the end: the configured one, lowered by each restore (the
+     * schedule's factor, e.g. cosine decay, is not in it); NaN for NCE, DSM
      */
     public record Outcome(long steps, int skipped, int restores, double finalLearningRate) {}
 
