@@ -66,7 +66,7 @@ final class SourceHistories {
         }
         float[] values = input.values();
         double[] state = states.get(input.source());
-        if (state == null || state.length != 3 * values.length) {
+        if (!SourceHistory.isStateFor(state, values.length)) {
             state = SourceHistory.start(values);
             metrics.historyStarted();
         }

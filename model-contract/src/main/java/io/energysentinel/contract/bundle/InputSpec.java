@@ -50,7 +50,7 @@ public record InputSpec(
      * and the constructor has already checked the layout.
      */
     public List<String> recordFeatureNames() {
-        return history == null ? featureNames : featureNames.subList(0, featureNames.size() / 3);
+        return history == null ? featureNames : featureNames.subList(0, SourceHistory.metricsIn(featureNames.size()));
     }
 
     /** Number of float elements in one input (the product of {@link #shape()}). */

@@ -35,6 +35,8 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
     public static final int STILL_CAP = 10;
     /** One event moves the average by at most this many of its metric's standard deviations (times alpha). */
     public static final double CLIP = 4;
+    /** Columns of the widened vector per record metric: the value, its deviation and its unchanged run. */
+    private static final int COLUMNS = 3;
     private static final String DEVIATION = "dev_";
     private static final String STILL = "still_";
 
@@ -90,12 +92,17 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
         if (!widens(widenedNames)) {
             throw new IllegalArgumentException("feature names " + widenedNames + " are not metrics followed by their dev_ and still_ history");
         }
-        return List.copyOf(widenedNames.subList(0, widenedNames.size() / 3));
+        return List.copyOf(widenedNames.subList(0, metricsIn(widenedNames.size())));
+    }
+
+    /** How many record metrics a widened vector of {@code widenedColumns} columns holds. */
+    public static int metricsIn(int widenedColumns) {
+        return widenedColumns / COLUMNS;
     }
 
     /** Whether {@code names} are a record's metrics followed by their history, as {@link #widenedNames} makes them. */
     public static boolean widens(List<String> names) {
-        return !names.isEmpty() && names.size() % 3 == 0 && widenedNames(names.subList(0, names.size() / 3)).equals(names);
+        return !names.isEmpty() && names.size() % COLUMNS == 0 && widenedNames(names.subList(0, metricsIn(names.size()))).equals(names);
     }
 
     /**
@@ -108,11 +115,11 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
      */
     public float[] widen(float[] values, double[] state) {
         int d = values.length;
-        if (d != scales.size() || state.length != 3 * d) {
-            throw new IllegalArgumentException("a history of " + scales.size() + " metrics with a state for " + state.length / 3
+        if (d != scales.size() || !isStateFor(state, d)) {
+            throw new IllegalArgumentException("a history of " + scales.size() + " metrics with a state for " + metricsIn(state.length)
                     + ", the event has " + d);
         }
-        float[] out = new float[3 * d];
+        float[] out = new float[COLUMNS * d];
         for (int j = 0; j < d; j++) {
             double mean = state[j];
             double deviation = values[j] - mean;
@@ -145,12 +152,17 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
     /** The state of a source whose first event is {@code values}: the average and the previous values start there, runs at 0. */
     public static double[] start(float[] values) {
         int d = values.length;
-        double[] state = new double[3 * d];
+        double[] state = new double[COLUMNS * d];
         for (int j = 0; j < d; j++) {
             state[j] = values[j];
             // NaN never equals a value, so the first event's run is 0, as for a source with no previous event.
             state[d + j] = Double.NaN;
         }
         return state;
+    }
+
+    /** Whether {@code state} is a source's state (see {@link #start}) for events of {@code metrics} metrics. */
+    public static boolean isStateFor(double[] state, int metrics) {
+        return state != null && state.length == COLUMNS * metrics;
     }
 }

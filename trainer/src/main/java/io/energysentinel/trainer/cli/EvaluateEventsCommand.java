@@ -113,7 +113,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
         List<Detector> baselines = List.of(new IsolationForest(seed), new ShrinkageGaussian(), new KnnDistance(5),
                 new OneClassSvm(0.05, 3000, seed));
         EventEvaluation.Settings settings = new EventEvaluation.Settings(hidden, config, trainShare, targetFpr,
-                features == EventFeatures.temporal, baselines);
+                features.withHistory(), baselines);
         try (NDManager manager = NDManager.newBaseManager()) {
             EventEvaluation.Report report = EventEvaluation.run(streams, settings, out, manager);
             print(report);

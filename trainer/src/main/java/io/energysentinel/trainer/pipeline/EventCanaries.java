@@ -28,7 +28,9 @@ public final class EventCanaries {
      */
     public static Map<String, float[][]> of(List<String> featureNames, float[][] reference, long seed) {
         boolean history = SourceHistory.widens(featureNames);
-        int metrics = history ? featureNames.size() / 3 : featureNames.size();
+        int metrics = history ? SourceHistory.metricsIn(featureNames.size()) : featureNames.size();
+        // A metric's columns: itself, then (with a history) its deviation and its unchanged run.
+        int[][] columns = history ? SourceHistory.metricColumns(metrics) : null;
         Normalization stats = Normalization.of(reference);
         double[] mean = stats.mean().stream().mapToDouble(Double::doubleValue).toArray();
         double[] std = stats.std().stream().mapToDouble(Double::doubleValue).toArray();
@@ -41,20 +43,20 @@ public final class EventCanaries {
                 int j = i % metrics;
                 int k = metrics == 1 ? j : (j + 1 + random.nextInt(metrics - 1)) % metrics;
                 switch (kind) {
-                    case "SPIKE" -> move(x, j, 8 * std[j], metrics, history);
-                    case "LEVEL_SHIFT" -> move(x, j, 5 * std[j], metrics, history);
-                    case "DRIFT" -> move(x, j, 4 * std[j], metrics, history);
+                    case "SPIKE" -> move(x, j, 8 * std[j], columns);
+                    case "LEVEL_SHIFT" -> move(x, j, 5 * std[j], columns);
+                    case "DRIFT" -> move(x, j, 4 * std[j], columns);
                     case "STUCK_SENSOR" -> {
                         if (history) {
-                            x[2 * metrics + j] = SourceHistory.STILL_CAP;
+                            x[columns[j][2]] = SourceHistory.STILL_CAP;
                         } else {
                             // One event alone shows a stuck sensor only as a value that is not there: a dead reading.
                             x[j] = (float) (mean[j] - 5 * std[j]);
                         }
                     }
                     default -> {
-                        move(x, j, 3.5 * std[j], metrics, history);
-                        move(x, k, -3.5 * std[k], metrics, history);
+                        move(x, j, 3.5 * std[j], columns);
+                        move(x, k, -3.5 * std[k], columns);
                     }
                 }
                 rows[i] = x;
@@ -64,12 +66,15 @@ public final class EventCanaries {
         return out;
     }
 
-    /** Moves metric {@code j} by {@code delta}, and with a history its deviation by as much and its run back to 0. */
-    private static void move(float[] x, int j, double delta, int metrics, boolean history) {
+    /**
+     * Moves metric {@code j} by {@code delta}, and with a history ({@code columns} per metric, else null) its deviation by
+     * as much and its run back to 0.
+     */
+    private static void move(float[] x, int j, double delta, int[][] columns) {
         x[j] += (float) delta;
-        if (history) {
-            x[metrics + j] += (float) delta;
-            x[2 * metrics + j] = 0;
+        if (columns != null) {
+            x[columns[j][1]] += (float) delta;
+            x[columns[j][2]] = 0;
         }
     }
 }
