@@ -75,7 +75,8 @@ public final class EmbeddedDemo implements Callable<Integer> {
     double rate;
     @Option(names = "--continuous", description = "Replay the mix over and over, paced by --rate, until stopped (Ctrl-C): a live feed for dashboards.")
     boolean continuous;
-    @Option(names = "--sources", defaultValue = "8", description = "Cameras the images are spread over (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sources", defaultValue = "8", description = "Cameras the images are spread over, or hosts with --events "
+            + "(the shipped event bundle knows the first " + EventsDemo.TRAINED_HOSTS + ") (default ${DEFAULT-VALUE}).")
     int sources;
     @Option(names = "--metrics-port", defaultValue = "9464", description = "Prometheus endpoint port, 0 = off (default ${DEFAULT-VALUE}).")
     int metricsPort;

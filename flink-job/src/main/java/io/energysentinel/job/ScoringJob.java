@@ -67,6 +67,7 @@ public final class ScoringJob {
     private final Sink<ModelEvent> modelEvents;
     private final Sink<ModelUpdate> retrainedModels;
     private final Sink<Alert> fastAlerts;
+    private final boolean oneReader;
 
     /**
      * @param records sources of raw event and image records (e.g. one per topic), unioned
@@ -78,12 +79,12 @@ public final class ScoringJob {
      */
     public ScoringJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, Source<ModelUpdate, ?, ?> modelUpdates,
                       Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoredRecord> scores, Sink<ModelEvent> modelEvents) {
-        this(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, null, null);
+        this(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, null, null, false);
     }
 
     private ScoringJob(ScoringJobConfig config, List<Source<RawRecord, ?, ?>> records, Source<ModelUpdate, ?, ?> modelUpdates,
                        Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoredRecord> scores, Sink<ModelEvent> modelEvents,
-                       Sink<ModelUpdate> retrainedModels, Sink<Alert> fastAlerts) {
+                       Sink<ModelUpdate> retrainedModels, Sink<Alert> fastAlerts, boolean oneReader) {
         this.config = Objects.requireNonNull(config);
         this.records = List.copyOf(records);
         if (this.records.isEmpty()) {
@@ -96,6 +97,7 @@ public final class ScoringJob {
         this.modelEvents = modelEvents;
         this.retrainedModels = retrainedModels;
         this.fastAlerts = fastAlerts;
+        this.oneReader = oneReader;
     }
 
     /**
@@ -107,7 +109,7 @@ public final class ScoringJob {
             throw new IllegalStateException("retraining is off: set --retrain-interval and --retrain-dir");
         }
         return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, Objects.requireNonNull(sink),
-                fastAlerts);
+                fastAlerts, oneReader);
     }
 
     /**
@@ -116,25 +118,43 @@ public final class ScoringJob {
      */
     public ScoringJob sendAlertsAtLeastOnceTo(Sink<Alert> sink) {
         return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, retrainedModels,
-                Objects.requireNonNull(sink));
+                Objects.requireNonNull(sink), oneReader);
+    }
+
+    /**
+     * This job, reading and parsing its records in one task, so each source's records reach the scorer in the order the
+     * record sources give them. A Kafka topic keyed by source keeps a source's records in one partition, read by one
+     * reader; a replay that hands out its records to readers by position does not, and the scorer would widen a source's
+     * events with its history ({@code SourceHistory}) out of order.
+     */
+    public ScoringJob readingInOneTask() {
+        return new ScoringJob(config, records, modelUpdates, alerts, deadLetters, scores, modelEvents, retrainedModels, fastAlerts, true);
     }
 
     /** Adds the topology to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<RawRecord> raw = null;
         for (int i = 0; i < records.size(); i++) {
-            DataStream<RawRecord> one = env.fromSource(records.get(i), WatermarkStrategy.noWatermarks(), "records-" + i)
+            SingleOutputStreamOperator<RawRecord> one = env.fromSource(records.get(i), WatermarkStrategy.noWatermarks(), "records-" + i)
                     .uid("records-source-" + i);
+            if (oneReader) {
+                one.setParallelism(1);
+            }
             raw = raw == null ? one : raw.union(one);
         }
         SingleOutputStreamOperator<ScoringInput> parsing = raw
                 .process(new ParseRecords(config)).uid(PARSE_UID).name(PARSE_UID);
-        DataStream<ScoringInput> parsed = parsing
+        SingleOutputStreamOperator<ScoringInput> parsed = parsing
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<ScoringInput>forBoundedOutOfOrderness(config.maxOutOfOrderness())
                         .withTimestampAssigner((in, ts) -> in.eventTime())
                         .withIdleness(Duration.ofSeconds(30)))
                 .name("event-time");
+        if (oneReader) {
+            // Forward edges only up to the scorer's keyBy: a rebalance to more tasks would shuffle a source's records.
+            parsing.setParallelism(1);
+            parsed.setParallelism(1);
+        }
 
         BroadcastStream<ModelUpdate> updates = env
                 .fromSource(modelUpdates, WatermarkStrategy.noWatermarks(), "model-updates")
