@@ -14,6 +14,7 @@ import io.energysentinel.trainer.data.JsonLinesEventReader;
 import io.energysentinel.trainer.data.SyntheticEventStream;
 import io.energysentinel.trainer.evaluation.EventEvaluation;
 import io.energysentinel.trainer.pipeline.EventTraining;
+import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,10 @@ final class EvaluateEventsCommand implements Callable<Integer> {
     Double sgldNoise;
     @Option(names = "--positive-noise", description = "Noise added to the MLP's positive rows, z-score units (default: the trainer's, 0.005).")
     Double positiveNoise;
-    @Option(names = "--cd", description = "MLP negatives by CD-k from the batch instead of persistent chains.")
+    @Option(names = "--objective", defaultValue = "pcd", description = "How the MLP is fitted: pcd, cd, nce or dsm, as train's"
+            + " --objective (default ${DEFAULT-VALUE}).")
+    TrainingOptions.ObjectiveName objective;
+    @Option(names = "--cd", description = "Same as --objective cd: MLP negatives by CD-k from the batch instead of persistent chains.")
     boolean contrastiveDivergence;
 
     @Override
@@ -93,7 +97,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
             }
         }
         TrainingConfig.Builder builder = EventTraining.defaults().optSteps(steps).optSeed(seed)
-                .optBufferSize(10_000).optPersistent(!contrastiveDivergence);
+                .optBufferSize(10_000).optPersistent(objective() != Objective.CD);
         if (learningRate != null) {
             builder.optLearningRate(learningRate);
         }
@@ -112,7 +116,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
         TrainingConfig config = builder.build();
         List<Detector> baselines = List.of(new IsolationForest(seed), new ShrinkageGaussian(), new KnnDistance(5),
                 new OneClassSvm(0.05, 3000, seed));
-        EventEvaluation.Settings settings = new EventEvaluation.Settings(hidden, config, trainShare, targetFpr,
+        EventEvaluation.Settings settings = new EventEvaluation.Settings(hidden, config, objective(), trainShare, targetFpr,
                 features.withHistory(), baselines);
         try (NDManager manager = NDManager.newBaseManager()) {
             EventEvaluation.Report report = EventEvaluation.run(streams, settings, out, manager);
@@ -120,6 +124,13 @@ final class EvaluateEventsCommand implements Callable<Integer> {
         }
         System.out.println("-> " + out.resolve("evaluation.json") + ", roc-*.png, energy-over-time.png");
         return 0;
+    }
+
+    private Objective objective() {
+        if (contrastiveDivergence && objective != TrainingOptions.ObjectiveName.pcd && objective != TrainingOptions.ObjectiveName.cd) {
+            throw new IllegalArgumentException("--cd and --objective " + objective + " contradict each other; use --objective cd for CD-k");
+        }
+        return contrastiveDivergence ? Objective.CD : Objective.valueOf(objective.name().toUpperCase(java.util.Locale.ROOT));
     }
 
     private static EventTable read(Path p) {

@@ -36,7 +36,7 @@ final class ToyCommand implements Callable<Integer> {
     /** Toy densities as typed on the command line. */
     enum DensityName { mixture1d, mixture2d, ring }
 
-    /** Objectives the toy command fits by; DSM only here (it leaks native memory per step, see DsmTrainer). */
+    /** Objectives the toy command fits by. */
     enum ToyObjective { pcd, cd, nce, dsm }
 
     /** Samplers that can check the learned energy. */
@@ -44,8 +44,8 @@ final class ToyCommand implements Callable<Integer> {
 
     @Option(names = "--density", defaultValue = "mixture1d", description = "mixture1d, mixture2d or ring (default ${DEFAULT-VALUE}).")
     DensityName density;
-    @Option(names = "--objective", defaultValue = "pcd", description = "pcd, cd, nce or dsm (denoising score matching at sigma 0.1;"
-            + " leaks about 0.5 MB of native memory per step, keep it to a few thousand steps) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--objective", defaultValue = "pcd", description = "pcd, cd, nce or dsm (denoising score matching at sigma 0.1)"
+            + " (default ${DEFAULT-VALUE}).")
     ToyObjective objective;
     @Option(names = "--steps", defaultValue = "1500", description = "Optimiser steps (default ${DEFAULT-VALUE}; the known-answer tests use 1500 for PCD, 3000 for NCE).")
     long steps;

@@ -34,8 +34,9 @@ final class TrainingOptions {
     @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm clip (default ${DEFAULT-VALUE}).")
     double clip;
     @Option(names = "--objective", defaultValue = "pcd", description = "pcd (persistent SGLD chains), cd (CD-k, chains from the"
-            + " batch's data) or nce (noise-contrastive estimation against a Gaussian 1.5 times as wide as the data; event MLP,"
-            + " conv energy and toy, not a JEM) (default ${DEFAULT-VALUE}).")
+            + " batch's data), nce (noise-contrastive estimation against a Gaussian 1.5 times as wide as the data; event MLP,"
+            + " conv energy and toy, not a JEM) or dsm (denoising score matching at noise 0.1 of the data's standard units;"
+            + " event MLP and toy) (default ${DEFAULT-VALUE}).")
     ObjectiveName objective;
     @Option(names = "--cd", description = "Same as --objective cd.")
     boolean contrastiveDivergence;
@@ -49,7 +50,7 @@ final class TrainingOptions {
     boolean spectralNorm;
 
     /** Objectives as typed on the command line. */
-    enum ObjectiveName { pcd, cd, nce }
+    enum ObjectiveName { pcd, cd, nce, dsm }
 
     /**
      * The objective chosen, {@code --cd} included.
@@ -57,8 +58,8 @@ final class TrainingOptions {
      * @throws IllegalArgumentException when {@code --cd} contradicts {@code --objective}
      */
     Objective objective() {
-        if (contrastiveDivergence && objective == ObjectiveName.nce) {
-            throw new IllegalArgumentException("--cd and --objective nce contradict each other; use --objective cd for CD-k");
+        if (contrastiveDivergence && objective != ObjectiveName.pcd && objective != ObjectiveName.cd) {
+            throw new IllegalArgumentException("--cd and --objective " + objective + " contradict each other; use --objective cd for CD-k");
         }
         return contrastiveDivergence ? Objective.CD : Objective.valueOf(objective.name().toUpperCase(java.util.Locale.ROOT));
     }

@@ -18,6 +18,7 @@ import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.pipeline.EventTraining;
 import io.energysentinel.trainer.pipeline.ImageTraining;
+import io.energysentinel.trainer.training.Objective;
 import io.energysentinel.trainer.training.TrainingConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class EventEvaluation {
      * @param temporal whether vectors carry {@link SourceHistory} (history per source) besides the raw metrics
      * @param baselines detectors fitted beside the MLP
      */
-    public record Settings(int hidden, TrainingConfig config, double trainShare, double targetFpr, boolean temporal,
+    public record Settings(int hidden, TrainingConfig config, Objective objective, double trainShare, double targetFpr, boolean temporal,
                            List<Detector> baselines) {
         public Settings {
             if (!(trainShare > 0 && trainShare < 1) || !(targetFpr > 0 && targetFpr < 1)) {
@@ -142,6 +143,7 @@ public final class EventEvaluation {
         Map<String, Object> json = new LinkedHashMap<>();
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("hidden", settings.hidden());
+        set.put("objective", settings.objective().name().toLowerCase(java.util.Locale.ROOT));
         set.put("trainShare", settings.trainShare());
         set.put("targetFpr", settings.targetFpr());
         set.put("features", settings.temporal() ? "temporal" : "raw");
@@ -166,7 +168,7 @@ public final class EventEvaluation {
         List<String> testSources = table.sources().subList(trainEnd, table.size());
 
         EventTraining.Result trained = EventTraining.train(names, normalTrain, settings.hidden(), settings.config(),
-                EventTraining.contrastive(settings.config()), history, dir, manager, false);
+                settings.objective(), history, dir, manager, false);
         Map<String, Scores> scores = new LinkedHashMap<>();
         Path bundleDir = dir.resolve("bundle");
         TrainedModel model = trained.model();

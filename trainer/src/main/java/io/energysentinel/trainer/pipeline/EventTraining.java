@@ -168,7 +168,6 @@ public final class EventTraining {
     static Result fit(NetworkSpec full, TrainedModel inner, float[][] rows, EventAnchor.Reference reference, float[][] calibration,
                       float[][] check, EventAnchor.FirstModel firstModel, TrainingConfig config, Objective objective,
                       SourceHistory history, Path outDir, NDManager manager, boolean progressBar) {
-        objective.requireForRealModels("event models");
         List<String> featureNames = reference.featureNames();
         long start = System.nanoTime();
         LayerSpec.Standardize standardize = (LayerSpec.Standardize) full.layers().get(0);

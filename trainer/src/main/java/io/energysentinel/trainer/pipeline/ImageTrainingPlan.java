@@ -35,7 +35,7 @@ public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidd
         if (classifierWarmupShare < 0 || classifierWarmupShare >= 1) {
             throw new IllegalArgumentException("classifierWarmupShare must lie in [0, 1)");
         }
-        objective.requireForRealModels("images");
+        objective.requireForImages();
         if (objective == Objective.NCE && kind != ModelKind.CONV_EBM) {
             throw new IllegalArgumentException("--objective nce trains a conv energy (--kind conv), not a " + kind
                     + ": a JEM's classifier has no noise-contrastive form");

@@ -3,8 +3,6 @@ package io.energysentinel.trainer.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -18,17 +16,16 @@ import java.util.function.Consumer;
  * {@code sigma^2 / 2 * mean |dE/dx(x~) - (x~ - x) / sigma^2|^2}, whose minimiser has {@code -dE/dx} equal to the score
  * of the data density convolved with {@code N(0, sigma^2 I)}. No sampling, no normaliser.
  *
- * <p>The loss contains dE/dx, so its parameter gradient is a second-order one. DJL's public API has no
- * double backward, but its PyTorch engine's {@link JniUtils#backward} passes {@code create_graph} through to
- * {@code torch::Tensor::backward}: the first backward (keep and create the graph) leaves dE/dx as a tensor that is
- * itself differentiable; the parameter gradients that same backward wrote are zeroed in place, and a second, plain
- * backward of the loss writes the DSM gradient. This ties the trainer to the PyTorch engine.
+ * <p>The loss contains dE/dx, so its parameter gradient is a second-order one. dE/dx is computed layer by layer from
+ * ordinary operations ({@link LayerwiseInputGradient}), an array differentiable in the parameters, and one plain backward
+ * of the loss gives the DSM gradient. So DSM trains nets of linear layers and activations (MLPs: the toy densities,
+ * event models), not convolutions.
  *
- * <p><b>Leaks native memory</b>: about 0.55 MB per step for a 64x64 MLP at batch 128 (resident memory grew linearly over
- * 1,000 steps with the Java heap capped at 200 MB, and over 3,000 uncapped; NCE under the same cap grew a tenth of that). {@code backward(create_graph)}
- * makes each step's input a leaf whose gradient holds the graph that holds the input: a reference cycle PyTorch
- * frees only when the gradient is reset to undefined or when {@code torch.autograd.grad} is used instead. DJL 0.35.1
- * exposes neither ({@code zeroGrad} zeroes in place under no-grad, keeping the graph). Fit for short toy runs only.
+ * <p>Until 2026-12-02 dE/dx came from autograd by a backward that keeps and creates its graph (DJL's
+ * {@code JniUtils.backward} passes {@code create_graph} through to PyTorch). That made each step's input a leaf whose
+ * gradient holds the graph that holds the input, a reference cycle PyTorch frees only when the gradient is reset to
+ * undefined or when {@code torch.autograd.grad} is used instead; DJL 0.35.1 exposes neither, and every step leaked its
+ * graph (0.41 to 0.55 MB a step for a 64x64 MLP at batch 128).
  */
 public final class DsmTrainer implements AutoCloseable {
     private final TrainedModel model;
@@ -42,11 +39,15 @@ public final class DsmTrainer implements AutoCloseable {
     private final GuardedStepLoop loop;
     private long step;
 
-    /** A trainer of {@code model} (an energy net, not a JEM) on {@code data} with noise level {@code sigma}. */
+    /**
+     * A trainer of {@code model} (an energy net of the layers {@link LayerwiseInputGradient} covers) on {@code data} with
+     * noise level {@code sigma}.
+     */
     public DsmTrainer(TrainedModel model, TrainingData data, double sigma, TrainingConfig config, NDManager parent, DivergenceGuard guard) {
         if (model.kind() == ModelKind.JEM) {
             throw new IllegalArgumentException("DSM trains a plain energy model, not a JEM");
         }
+        LayerwiseInputGradient.requireCovered(model.spec());
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("the DSM noise level must be positive");
         }
@@ -99,24 +100,20 @@ public final class DsmTrainer implements AutoCloseable {
             }
             NDArray offset = scope.create(noise, clean.getShape());
             NDArray noisy = clean.add(offset);
-            noisy.setRequiresGradient(true);
             NDArray target = offset.div((float) (sigma * sigma));
             adam.zeroGradients();
             double loss;
             double energy;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray e = Energies.energy(model, parameterStore, noisy, true);
-                NDArray gradX = inputGradientWithGraph(e, noisy);
-                // That backward also wrote dE/dtheta; PyTorch would add the DSM gradient to it.
-                adam.parameters().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+                LayerwiseInputGradient.EnergyAndGradient e = LayerwiseInputGradient.of(model, parameterStore, noisy, true);
                 int[] axes = new int[clean.getShape().dimension() - 1];
                 for (int i = 0; i < axes.length; i++) {
                     axes[i] = i + 1;
                 }
-                NDArray total = gradX.sub(target).square().sum(axes).mean().mul((float) (sigma * sigma / 2));
+                NDArray total = e.gradient().sub(target).square().sum(axes).mean().mul((float) (sigma * sigma / 2));
                 collector.backward(total);
                 loss = total.getFloat();
-                energy = e.mean().getFloat();
+                energy = e.energy().mean().getFloat();
             }
             double gradNorm = GradientClipping.clipByGlobalNorm(adam.parameters(), config.gradientClipNorm());
             double rate = config.learningRate() * config.learningRateFactor(step / (double) config.steps());
@@ -129,18 +126,6 @@ public final class DsmTrainer implements AutoCloseable {
             step = current;
             return stats;
         }
-    }
-
-    /**
-     * dE/dx at {@code x} as a tensor that is itself differentiable in everything E depends on: a backward of
-     * {@code energy.sum()} that keeps and creates the graph. Call inside an open gradient collector, with {@code x}
-     * requiring gradient; it also accumulates first-order gradients into every other leaf, which the caller zeroes.
-     */
-    public static NDArray inputGradientWithGraph(NDArray energy, NDArray x) {
-        try (NDArray one = x.getManager().ones(new Shape())) {
-            JniUtils.backward((PtNDArray) energy.sum(), (PtNDArray) one, true, true);
-        }
-        return x.getGradient();
     }
 
     @Override

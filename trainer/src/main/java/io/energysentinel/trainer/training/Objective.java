@@ -8,18 +8,18 @@ public enum Objective {
     CD,
     /** Noise-contrastive estimation against a Gaussian covering the data ({@link NceTrainer}). */
     NCE,
-    /** Denoising score matching, a second-order backward through dE/dx ({@link DsmTrainer}). */
+    /** Denoising score matching, a loss on dE/dx ({@link DsmTrainer}); nets of linear layers only. */
     DSM;
 
     /**
-     * Refuses an objective that cannot train a real model ({@code what}, e.g. "images"): DSM leaks each step's graph
-     * ({@link DsmTrainer}), so it fits the toy densities only.
+     * Refuses an objective that cannot train the image models: DSM's dE/dx is computed layer by layer for linear layers
+     * and activations, not convolutions ({@link LayerwiseInputGradient}), so it trains the event MLP and the toy densities.
      *
      * @throws IllegalArgumentException for DSM, in one line a user can act on
      */
-    public void requireForRealModels(String what) {
+    public void requireForImages() {
         if (this == DSM) {
-            throw new IllegalArgumentException(what + " train by pcd, cd or nce; dsm leaks native memory per step (toy only)");
+            throw new IllegalArgumentException("images train by pcd, cd or nce; dsm trains nets of linear layers (--kind mlp, toy)");
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 public final class ObjectiveFit {
     /** NCE's noise is the data's Gaussian widened by this factor, so it covers the data's tails. */
     public static final double NCE_NOISE_WIDTH = 1.5;
-    /** DSM's noise level in the data's units: it learns the density smoothed by N(0, 0.1^2) (toy densities only). */
+    /** DSM's noise level in the units the net sees (an event MLP's z-scores): it learns the density smoothed by N(0, 0.1^2). */
     public static final double DSM_SIGMA = 0.1;
 
     private ObjectiveFit() {}

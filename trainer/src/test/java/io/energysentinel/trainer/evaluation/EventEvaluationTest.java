@@ -10,6 +10,7 @@ import io.energysentinel.trainer.data.EventTable;
 import io.energysentinel.trainer.data.JsonLinesEventReader;
 import io.energysentinel.trainer.data.SyntheticEventStream;
 import io.energysentinel.trainer.pipeline.EventTraining;
+import io.energysentinel.trainer.training.Objective;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ class EventEvaluationTest {
         EventFiles.writeJsonLines(new SyntheticEventStream(2, 0.03, 60_000, 0, 5).generate(700), file);
         EventTable table = JsonLinesEventReader.read(file, List.of());
         EventEvaluation.Settings settings = new EventEvaluation.Settings(16,
-                EventTraining.defaults().optSteps(60).optBufferSize(1000).optLearningRate(5e-4).build(), 0.5, 0.01, true,
+                EventTraining.defaults().optSteps(60).optBufferSize(1000).optLearningRate(5e-4).build(), Objective.PCD, 0.5, 0.01, true,
                 List.of(new IsolationForest(20, 128, 1), new ShrinkageGaussian()));
         try (NDManager m = NDManager.newBaseManager()) {
             EventEvaluation.Report report = EventEvaluation.run(List.of(table), settings, dir.resolve("out"), m);

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The one place that says which objectives train real models. */
+/** The one place that says which objectives train the image models. */
 class ObjectiveTest {
     @Test
-    void onlyDsmIsRefusedForRealModelsAndTheReasonSaysWhy() {
+    void onlyDsmIsRefusedForImagesAndTheReasonSaysWhy() {
         for (Objective o : new Objective[] {Objective.PCD, Objective.CD, Objective.NCE}) {
-            assertThatCode(() -> o.requireForRealModels("images")).doesNotThrowAnyException();
+            assertThatCode(o::requireForImages).doesNotThrowAnyException();
         }
-        assertThatThrownBy(() -> Objective.DSM.requireForRealModels("event models")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("event models train by pcd, cd or nce; dsm leaks native memory per step (toy only)");
+        assertThatThrownBy(Objective.DSM::requireForImages).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("images train by pcd, cd or nce; dsm trains nets of linear layers (--kind mlp, toy)");
     }
 }
