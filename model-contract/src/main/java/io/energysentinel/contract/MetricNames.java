@@ -40,6 +40,11 @@ public final class MetricNames {
      * ids or the time to live is shorter than their silences.
      */
     public static final String HISTORY_STARTS = "energysentinel.source.history.starts";
+    /**
+     * Counter of events older than their source's last event, scored without moving its history. A steady rate means a
+     * producer does not key its records by source, so a source's events reach the job over several partitions.
+     */
+    public static final String HISTORY_OUT_OF_ORDER = "energysentinel.source.history.out.of.order";
     /** Counter of retraining runs on data judged normal; tag outcome. */
     public static final String RETRAINS = "energysentinel.retrains";
     /** Counter of retraining verdicts, by outcome and the rule that decided. */

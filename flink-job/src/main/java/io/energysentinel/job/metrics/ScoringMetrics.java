@@ -50,6 +50,7 @@ public final class ScoringMetrics {
     private final Map<String, AtomicReference<Double>> modelInfo = new ConcurrentHashMap<>();
     private final Counter episodesExpired;
     private final Counter historyStarts;
+    private final Counter historyOutOfOrder;
     /** The event lag timer of each record kind: looked up once, not built and registered again for every record. */
     private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
 
@@ -74,6 +75,9 @@ public final class ScoringMetrics {
                 .description("Open episodes closed because their source sent nothing for the idle timeout").register(registry);
         historyStarts = Counter.builder(MetricNames.HISTORY_STARTS)
                 .description("Event sources whose history started afresh: first seen, or silent longer than its time to live")
+                .register(registry);
+        historyOutOfOrder = Counter.builder(MetricNames.HISTORY_OUT_OF_ORDER)
+                .description("Events older than their source's last event, scored without moving its history")
                 .register(registry);
     }
 
@@ -169,6 +173,11 @@ public final class ScoringMetrics {
     /** An event source's history started afresh (first event, or its history expired). */
     public void historyStarted() {
         historyStarts.increment();
+    }
+
+    /** An event came older than its source's last and left the source's history as it was. */
+    public void historyOutOfOrder() {
+        historyOutOfOrder.increment();
     }
 
     /** Records scored in a batch, its size and ONNX Runtime time. */

@@ -342,6 +342,41 @@ class MicroBatchScorerTest {
         }
     }
 
+    /**
+     * A producer that does not key its records by source spreads a source's events over partitions, and they can reach
+     * the scorer out of order. An event older than its source's last is scored against the history as it stands, moves
+     * none of it, and is counted; the events after it are widened as if it had never come. (Before, it moved the
+     * baseline back in time and reset the unchanged runs.)
+     */
+    @Test
+    void anEventOlderThanItsSourcesLastIsScoredButDoesNotMoveItsHistoryAndIsCounted() throws Exception {
+        List<Event> stream = TestBundlesAccess.normalEvents(30, 1, 25);
+        float[] expected;
+        try (ModelBundle direct = BundleLoader.load(dir.resolve("h1"), ScorerOptions.cpu())) {
+            expected = direct.score(TestBundlesAccess.widened(stream, h1.input().history())).column("energy");
+        }
+        try (var harness = harness(historyConfig())) {
+            for (Event e : stream.subList(0, 20)) {
+                harness.processElement(input(e), e.eventTime());
+            }
+            Event old = stream.get(5);
+            Map<String, Double> moved = new HashMap<>();
+            old.features().forEach((k, v) -> moved.put(k, v * 3));
+            Event late = new Event("late", old.source(), old.eventTime(), moved);
+            harness.processElement(input(late), late.eventTime());
+            for (Event e : stream.subList(20, stream.size())) {
+                harness.processElement(input(e), e.eventTime());
+            }
+            List<ScoredRecord> out = harness.extractOutputValues();
+            assertThat(out.get(20).recordId()).isEqualTo("late");
+            assertThat(out.get(20).value()).isFinite();
+            for (int i = 20; i < stream.size(); i++) {
+                assertThat(out.get(i + 1).value()).as("event %d, after the late one", i).isEqualTo(expected[i], within(1e-4));
+            }
+            assertThat(historyOutOfOrder()).as("the late event is counted for ops to see").isEqualTo(1);
+        }
+    }
+
     @Test
     void aSourceWhoseMetricsStopMovingAlertsWithItsHistoryThoughEachValueIsNormal() throws Exception {
         List<Event> normal = TestBundlesAccess.normalEvents(60, 1, 22);
@@ -455,7 +490,16 @@ class MicroBatchScorerTest {
 
     /** The job's count of fresh source histories, read from its metrics endpoint as Prometheus would. */
     private static double historyStarts() {
-        String name = MetricNames.HISTORY_STARTS.replace('.', '_') + "_total";
+        return scrapedTotal(MetricNames.HISTORY_STARTS);
+    }
+
+    /** The job's count of events older than their source's last, read from its metrics endpoint. */
+    private static double historyOutOfOrder() {
+        return scrapedTotal(MetricNames.HISTORY_OUT_OF_ORDER);
+    }
+
+    private static double scrapedTotal(String counter) {
+        String name = counter.replace('.', '_') + "_total";
         return MetricsEndpoint.scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

@@ -158,7 +158,7 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
     /** The state of a source whose first event is {@code values}: the average and the previous values start there, runs at 0. */
     public static double[] start(float[] values) {
         int d = values.length;
-        double[] state = new double[COLUMNS * d];
+        double[] state = new double[stateLength(d)];
         for (int j = 0; j < d; j++) {
             state[j] = values[j];
             // NaN never equals a value, so the first event's run is 0, as for a source with no previous event.
@@ -169,6 +169,11 @@ public record SourceHistory(double alpha, int stillCap, double clip, List<Double
 
     /** Whether {@code state} is a source's state (see {@link #start}) for events of {@code metrics} metrics. */
     public static boolean isStateFor(double[] state, int metrics) {
-        return state != null && state.length == COLUMNS * metrics;
+        return state != null && state.length == stateLength(metrics);
+    }
+
+    /** Length of a source's state (see {@link #start}) for events of {@code metrics} metrics. */
+    public static int stateLength(int metrics) {
+        return COLUMNS * metrics;
     }
 }

@@ -102,9 +102,11 @@ class ObjectivesAndSamplersCliTest {
                 "--no-progress")), "--objective nce trains a conv energy");
         assertOneLine(capture(() -> TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--cd", "--objective", "nce",
                 "--out", dir.toString(), "--no-progress")), "contradict");
-        // DSM fits the toy densities only (it leaks each step's graph): train does not offer it.
-        assertOneLine(capture(() -> TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--objective", "dsm",
-                "--out", dir.toString(), "--no-progress")), "expected one of [pcd, cd, nce]");
+        // DSM trains nets of linear layers: the event MLP, not the image models.
+        assertOneLine(capture(() -> TrainerCli.run("train", "--kind", "conv", "--objective", "dsm", "--out", dir.toString(),
+                "--no-progress")), "dsm trains nets of linear layers");
+        assertThat(TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--objective", "dsm", "--steps", "5",
+                "--hidden", "8", "--out", dir.resolve("mlp-dsm").toString(), "--no-progress")).isZero();
         assertThat(TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--objective", "nce", "--steps", "5",
                 "--hidden", "8", "--out", dir.resolve("mlp").toString(), "--no-progress")).isZero();
         assertOneLine(capture(() -> TrainerCli.run("sample", "--sampler", "mala", "--model", dir.resolve("mlp/model").toString(),
