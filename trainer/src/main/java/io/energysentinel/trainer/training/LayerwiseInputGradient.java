@@ -69,6 +69,8 @@ public final class LayerwiseInputGradient {
     public static void requireCovered(NetworkSpec spec) {
         for (LayerSpec layer : spec.layers()) {
             if (layer instanceof LayerSpec.Conv) {
+                // A convolution's product is the transposed convolution, which DJL 0.35.1's PyTorch engine does not
+                // implement (PtNDArrayEx.deconvolution throws "Not implemented").
                 throw new IllegalArgumentException("a layerwise input gradient (DSM) covers linear layers, activations, "
                         + "standardisation, clamps and flattens; not " + layer);
             }
