@@ -314,10 +314,7 @@ class MicroBatchScorerTest {
     @Test
     void eventsAreWidenedWithTheirSourcesHistoryAsTheTrainerWidensThemAndARestoredScorerCarriesItOn() throws Exception {
         List<Event> stream = TestBundlesAccess.normalEvents(30, 2, 21);
-        float[] expected;
-        try (ModelBundle direct = BundleLoader.load(dir.resolve("h1"), ScorerOptions.cpu())) {
-            expected = direct.score(TestBundlesAccess.widened(stream, h1.input().history())).column("energy");
-        }
+        float[] expected = bundleScoresInOrder(stream);
         List<ScoredRecord> out = new ArrayList<>();
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         try (var harness = harness(historyConfig())) {
@@ -351,10 +348,7 @@ class MicroBatchScorerTest {
     @Test
     void anEventOlderThanItsSourcesLastIsScoredButDoesNotMoveItsHistoryAndIsCounted() throws Exception {
         List<Event> stream = TestBundlesAccess.normalEvents(30, 1, 25);
-        float[] expected;
-        try (ModelBundle direct = BundleLoader.load(dir.resolve("h1"), ScorerOptions.cpu())) {
-            expected = direct.score(TestBundlesAccess.widened(stream, h1.input().history())).column("energy");
-        }
+        float[] expected = bundleScoresInOrder(stream);
         try (var harness = harness(historyConfig())) {
             for (Event e : stream.subList(0, 20)) {
                 harness.processElement(input(e), e.eventTime());
@@ -477,6 +471,13 @@ class MicroBatchScorerTest {
             });
         }
         assertThat(SharedBundles.openCount()).isZero();
+    }
+
+    /** The history bundle's energies on {@code stream} as the trainer widens it, each source's events in order. */
+    private static float[] bundleScoresInOrder(List<Event> stream) {
+        try (ModelBundle direct = BundleLoader.load(dir.resolve("h1"), ScorerOptions.cpu())) {
+            return direct.score(TestBundlesAccess.widened(stream, h1.input().history())).column("energy");
+        }
     }
 
     private static ScoringJobConfig historyConfig() {
