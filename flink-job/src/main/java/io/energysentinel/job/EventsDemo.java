@@ -59,8 +59,8 @@ final class EventsDemo {
         if (!Files.isRegularFile(bundle.resolve(BundleManifest.FILE_NAME))) {
             Path normal = workDir.resolve("events-train.jsonl");
             System.out.printf("No bundle at %s: training an event MLP on synthetic normal metrics first.%n", bundle);
-            int rc = TrainerCli.run("generate-events", "--sources", String.valueOf(TRAINED_HOSTS), "--events", "2000", "--anomaly-rate", "0", "--seed", "11",
-                    "--out", normal.toString());
+            int rc = TrainerCli.run("generate-events", "--sources", String.valueOf(TRAINED_HOSTS), "--events", "2000",
+                    "--anomaly-rate", "0", "--seed", "11", "--out", normal.toString());
             if (rc == 0) {
                 // The trainer's defaults for event models: what a user gets from the same command.
                 rc = TrainerCli.run("train", "--kind", "mlp", "--data", normal.toString(),

@@ -15,14 +15,14 @@ import org.apache.flink.api.common.typeinfo.Types;
  * The scorer's per-source history for an event model fed it ({@link io.energysentinel.contract.bundle.InputSpec#history()}):
  * each event is widened with its source's history as it arrives, before it is buffered, so a batch holds what the model
  * takes and the history advances in the order the source sent its events (all of a source's records come to one shard, in
- * order: {@link ScorerShards}).
+ * order, when producers key them by source: {@link ScorerShards}).
  *
  * <p>The state is a map per shard from source to {@link SourceHistory}'s state followed by the event time of the source's
- * latest event ({@code double[]}: no per-source objects for Kryo to guess at), checkpointed with the scorer's buffer, so a restored job widens exactly
- * as the uninterrupted one would. Every entry lives {@code ttl} after its source's last event (Flink's background TTL
- * cleanup, on by default, removes expired entries: incrementally on the heap backend, in compactions on RocksDB), so
- * sources that stop sending (a host retired, a producer inventing ids) leave no state behind; a source silent longer
- * starts a new baseline.
+ * latest event ({@code double[]}: no per-source objects for Kryo to guess at), checkpointed with the scorer's buffer, so
+ * a restored job widens exactly as the uninterrupted one would. Every entry lives {@code ttl} after its source's last
+ * event (Flink's background TTL cleanup, on by default, removes expired entries: incrementally on the heap backend, in
+ * compactions on RocksDB), so sources that stop sending (a host retired, a producer inventing ids) leave no state
+ * behind; a source silent longer starts a new baseline.
  */
 final class SourceHistories {
     /** Keyed state: each source's history, by source, under the shard's key. */

@@ -127,10 +127,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
     }
 
     private Objective objective() {
-        if (contrastiveDivergence && objective != TrainingOptions.ObjectiveName.pcd && objective != TrainingOptions.ObjectiveName.cd) {
-            throw new IllegalArgumentException("--cd and --objective " + objective + " contradict each other; use --objective cd for CD-k");
-        }
-        return contrastiveDivergence ? Objective.CD : Objective.valueOf(objective.name().toUpperCase(java.util.Locale.ROOT));
+        return TrainingOptions.objective(objective, contrastiveDivergence);
     }
 
     private static EventTable read(Path p) {

@@ -58,10 +58,19 @@ final class TrainingOptions {
      * @throws IllegalArgumentException when {@code --cd} contradicts {@code --objective}
      */
     Objective objective() {
-        if (contrastiveDivergence && objective != ObjectiveName.pcd && objective != ObjectiveName.cd) {
-            throw new IllegalArgumentException("--cd and --objective " + objective + " contradict each other; use --objective cd for CD-k");
+        return objective(objective, contrastiveDivergence);
+    }
+
+    /**
+     * The objective named on a command line, {@code --cd} ({@code contrastiveDivergence}) included.
+     *
+     * @throws IllegalArgumentException when {@code --cd} contradicts {@code named}
+     */
+    static Objective objective(ObjectiveName named, boolean contrastiveDivergence) {
+        if (contrastiveDivergence && named != ObjectiveName.pcd && named != ObjectiveName.cd) {
+            throw new IllegalArgumentException("--cd and --objective " + named + " contradict each other; use --objective cd for CD-k");
         }
-        return contrastiveDivergence ? Objective.CD : Objective.valueOf(objective.name().toUpperCase(java.util.Locale.ROOT));
+        return contrastiveDivergence ? Objective.CD : Objective.valueOf(named.name().toUpperCase(java.util.Locale.ROOT));
     }
 
     TrainingConfig toConfig(float dataMin, float dataMax) {

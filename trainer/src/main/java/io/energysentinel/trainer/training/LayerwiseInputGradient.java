@@ -44,11 +44,11 @@ public final class LayerwiseInputGradient {
         if (model.kind() == ModelKind.JEM) {
             throw new IllegalArgumentException("a layerwise input gradient is for energy nets, not a JEM's -logsumexp");
         }
+        requireCovered(model.spec());
         List<LayerSpec> layers = model.spec().layers();
         List<Block> blocks = model.block().getChildren().values();
         List<NDArray> inputs = new ArrayList<>(layers.size());
         NDArray current = x;
-        requireCovered(model.spec());
         for (int i = 0; i < layers.size(); i++) {
             inputs.add(current);
             current = blocks.get(i).forward(ps, new NDList(current), training).singletonOrThrow();
