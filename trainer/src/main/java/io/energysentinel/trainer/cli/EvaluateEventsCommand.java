@@ -6,11 +6,8 @@ import io.energysentinel.trainer.baselines.IsolationForest;
 import io.energysentinel.trainer.baselines.KnnDistance;
 import io.energysentinel.trainer.baselines.OneClassSvm;
 import io.energysentinel.trainer.baselines.ShrinkageGaussian;
-import io.energysentinel.trainer.data.CsvEventReader;
-import io.energysentinel.trainer.data.EventColumns;
 import io.energysentinel.trainer.data.EventFiles;
 import io.energysentinel.trainer.data.EventTable;
-import io.energysentinel.trainer.data.JsonLinesEventReader;
 import io.energysentinel.trainer.data.SyntheticEventStream;
 import io.energysentinel.trainer.evaluation.EventEvaluation;
 import io.energysentinel.trainer.pipeline.EventTraining;
@@ -77,7 +74,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
         List<EventTable> streams = new ArrayList<>();
         if (data != null && !data.isEmpty()) {
             for (Path p : data) {
-                streams.add(read(p));
+                streams.add(EventFiles.read(p));
             }
         } else {
             for (long s : streamSeeds) {
@@ -88,7 +85,7 @@ final class EvaluateEventsCommand implements Callable<Integer> {
                 }
                 EventFiles.writeJsonLines(new SyntheticEventStream(sources, anomalyRate, 60_000, 1_767_225_600_000L, s)
                         .generate(events), file);
-                streams.add(read(file));
+                streams.add(EventFiles.read(file));
             }
         }
         for (EventTable t : streams) {
@@ -128,11 +125,6 @@ final class EvaluateEventsCommand implements Callable<Integer> {
 
     private Objective objective() {
         return TrainingOptions.objective(objective, contrastiveDivergence);
-    }
-
-    private static EventTable read(Path p) {
-        return p.toString().endsWith(".csv") ? CsvEventReader.read(p, EventColumns.defaults(), List.of())
-                : JsonLinesEventReader.read(p, List.of());
     }
 
     static void print(EventEvaluation.Report report) {

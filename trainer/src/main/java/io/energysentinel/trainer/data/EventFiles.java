@@ -11,9 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes generated events as JSON lines (the wire format, with a {@code label}) or CSV. */
+/** Reads event tables, and writes generated events as JSON lines (the wire format, with a {@code label}) or CSV. */
 public final class EventFiles {
     private EventFiles() {}
+
+    /** The table in {@code file}: CSV when its name ends in {@code .csv} (the default columns), JSON lines otherwise. */
+    public static EventTable read(Path file) {
+        return file.toString().endsWith(".csv") ? CsvEventReader.read(file, EventColumns.defaults(), List.of())
+                : JsonLinesEventReader.read(file, List.of());
+    }
 
     /** One JSON object per line: the wire {@link Event} plus {@code label} ({@code ""} when normal). */
     public static void writeJsonLines(List<LabelledEvent> events, Path file) {

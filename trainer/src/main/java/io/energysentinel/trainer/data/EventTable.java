@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param ids event ids (generated {@code row-N} when the file has none)
  * @param sources event sources ({@code unknown} when the file has none)
  * @param times event times in epoch milliseconds (the row number when the file has none)
+ * @param timed whether the file gave the times (a time column), not the row numbers
  * @param labels anomaly labels ({@code ""} for normal or unlabelled)
  */
 public record EventTable(String name, List<String> featureNames, List<double[]> rows, List<String> ids,
-                         List<String> sources, long[] times, List<String> labels) {
+                         List<String> sources, long[] times, boolean timed, List<String> labels) {
     public EventTable {
         Objects.requireNonNull(name, "name");
         featureNames = List.copyOf(featureNames);
@@ -37,6 +38,20 @@ public record EventTable(String name, List<String> featureNames, List<double[]> 
     /** Number of events. */
     public int size() {
         return rows.size();
+    }
+
+    /** From the earliest event to the latest, when the file gave event times; empty when it gave none. */
+    public java.util.Optional<java.time.Duration> span() {
+        if (!timed) {
+            return java.util.Optional.empty();
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long t : times) {
+            min = Math.min(min, t);
+            max = Math.max(max, t);
+        }
+        return java.util.Optional.of(java.time.Duration.ofMillis(max - min));
     }
 
     /** Feature matrix as floats, the trainer's input. */

@@ -93,6 +93,6 @@ final class TableBuilder {
             throw new DataFormatException(file, "line 2", "no data rows after the header");
         }
         return new EventTable(file.getFileName().toString(), featureNames, rows, ids, sources,
-                times.stream().mapToLong(Long::longValue).toArray(), labels);
+                times.stream().mapToLong(Long::longValue).toArray(), timeCol >= 0, labels);
     }
 }

@@ -6,10 +6,7 @@ import ai.djl.nn.SequentialBlock;
 import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.SourceHistory;
-import io.energysentinel.trainer.data.CsvEventReader;
-import io.energysentinel.trainer.data.EventColumns;
 import io.energysentinel.trainer.data.EventTable;
-import io.energysentinel.trainer.data.JsonLinesEventReader;
 import io.energysentinel.trainer.export.BundleRequest;
 import io.energysentinel.trainer.export.BundleWriter;
 import io.energysentinel.trainer.export.Provenance;
@@ -72,15 +69,12 @@ public final class EventTraining {
     }
 
     /**
-     * Reads {@code events} (.jsonl or .csv) and trains on its unlabelled/normal rows with {@code objective}; with
+     * Trains on {@code table}'s unlabelled/normal rows with {@code objective}; with
      * {@code withHistory}, each row is first widened by its source's history ({@link SourceHistory#fittedTo} the normal
      * rows) over the whole table, labelled rows included, as the job's state sees every event it scores.
      */
-    public static Result run(Path events, int hidden, TrainingConfig config, Objective objective, boolean withHistory, Path outDir,
-            NDManager manager, boolean progressBar) {
-        EventTable table = events.toString().endsWith(".csv")
-                ? CsvEventReader.read(events, EventColumns.defaults(), List.of())
-                : JsonLinesEventReader.read(events, List.of());
+    public static Result run(EventTable table, int hidden, TrainingConfig config, Objective objective, boolean withHistory,
+            Path outDir, NDManager manager, boolean progressBar) {
         float[][] raw = table.features();
         SourceHistory history = withHistory ? SourceHistory.fittedTo(normalRows(table, raw, table.size())) : null;
         float[][] all = history == null ? raw : history.widenInOrder(table.sources(), raw);

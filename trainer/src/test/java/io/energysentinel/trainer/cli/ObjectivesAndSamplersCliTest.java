@@ -35,16 +35,34 @@ class ObjectivesAndSamplersCliTest {
     }
 
     @Test
-    void theEventMlpTrainsByNceAndByCd() throws Exception {
+    void theEventMlpTrainsByNceByCdAndByDsm() throws Exception {
         Path events = dir.resolve("events.jsonl");
         assertThat(TrainerCli.run("generate-events", "--sources", "3", "--events", "200", "--anomaly-rate", "0",
                 "--out", events.toString())).isZero();
-        for (String objective : new String[] {"nce", "cd"}) {
+        for (String objective : new String[] {"nce", "cd", "dsm"}) {
             Path run = dir.resolve("run-" + objective);
             Captured c = capture(() -> TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--objective", objective,
                     "--steps", "20", "--sgld-steps", "2", "--hidden", "16", "--out", run.toString(), "--no-progress"));
             assertThat(c.rc).as(c.err).isZero();
             assertThat(Files.readString(run.resolve("training.json"))).contains("\"objective\" : \"" + objective + "\"");
+        }
+    }
+
+    @Test
+    void eventsSpanningLessThanADayGetANoteBeforeTrainingAndADayOrMoreNone() throws Exception {
+        // One event a minute: 200 events span 3.3 hours, 1,500 span 25.
+        for (int perSource : new int[] {200, 1500}) {
+            Path events = dir.resolve("span-" + perSource + ".jsonl");
+            assertThat(TrainerCli.run("generate-events", "--sources", "1", "--events", String.valueOf(perSource), "--anomaly-rate", "0",
+                    "--out", events.toString())).isZero();
+            Captured c = capture(() -> TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--steps", "5",
+                    "--sgld-steps", "2", "--hidden", "8", "--out", dir.resolve("span-run-" + perSource).toString(), "--no-progress"));
+            assertThat(c.rc).as(c.err).isZero();
+            if (perSource == 200) {
+                assertThat(c.out).contains("note: the events span 3.3 h, less than a day");
+            } else {
+                assertThat(c.out).doesNotContain("note: the events span");
+            }
         }
     }
 
