@@ -14,6 +14,7 @@ import io.energysentinel.job.io.JsonLinesReplay;
 import io.energysentinel.job.io.LocalCollectSink;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.trainer.data.LabelledEvent;
+import io.energysentinel.trainer.data.SyntheticEventStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -67,14 +68,9 @@ class ReplayInOrderIT {
     private static Map<String, Double> offlineScores(Path bundleDir, List<LabelledEvent> stream) {
         try (ModelBundle bundle = BundleLoader.load(bundleDir, ScorerOptions.cpu())) {
             BundleManifest manifest = bundle.manifest();
-            List<String> metrics = manifest.input().recordFeatureNames();
-            float[][] raw = new float[stream.size()][metrics.size()];
-            for (int i = 0; i < raw.length; i++) {
-                for (int j = 0; j < metrics.size(); j++) {
-                    raw[i][j] = stream.get(i).event().features().get(metrics.get(j)).floatValue();
-                }
-            }
-            float[][] widened = manifest.input().history().widenInOrder(stream.stream().map(e -> e.event().source()).toList(), raw);
+            assertThat(manifest.input().recordFeatureNames()).as("the generator's metrics, in its order")
+                    .isEqualTo(SyntheticEventStream.FEATURES);
+            float[][] widened = TestBundles.widened(stream.stream().map(LabelledEvent::event).toList(), manifest.input().history());
             float[] values = bundle.score(widened).column(manifest.defaultScore().id());
             Map<String, Double> out = new HashMap<>();
             for (int i = 0; i < values.length; i++) {

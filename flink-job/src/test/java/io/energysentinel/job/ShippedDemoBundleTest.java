@@ -7,6 +7,7 @@ import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.bundle.ModelBundle;
 import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.trainer.data.LabelledEvent;
+import io.energysentinel.trainer.data.SyntheticEventStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +48,11 @@ class ShippedDemoBundleTest {
     void theShippedEventBundleFlagsAboutItsTargetShareOfEachDemoHostsNormalEvents() {
         try (ModelBundle bundle = BundleLoader.load(Path.of("..", "demo", "events-mlp-demo"), ScorerOptions.cpu())) {
             BundleManifest manifest = bundle.manifest();
-            List<String> metrics = manifest.input().recordFeatureNames();
+            assertThat(manifest.input().recordFeatureNames()).as("the generator's metrics, in its order")
+                    .isEqualTo(SyntheticEventStream.FEATURES);
             // Not the demo's own seed: a stream the bundle's training and checks never saw.
             List<LabelledEvent> stream = EventsDemo.stream(EventsDemo.TRAINED_HOSTS, 21);
-            float[][] raw = new float[stream.size()][];
-            for (int i = 0; i < raw.length; i++) {
-                Map<String, Double> features = stream.get(i).event().features();
-                raw[i] = new float[metrics.size()];
-                for (int j = 0; j < raw[i].length; j++) {
-                    raw[i][j] = features.get(metrics.get(j)).floatValue();
-                }
-            }
-            float[][] widened = manifest.input().history().widenInOrder(stream.stream().map(e -> e.event().source()).toList(), raw);
+            float[][] widened = TestBundles.widened(stream.stream().map(LabelledEvent::event).toList(), manifest.input().history());
             float[] scores = bundle.score(widened).column(manifest.defaultScore().id());
             double threshold = bundle.threshold(manifest.defaultScore()).threshold();
             Map<String, int[]> normalAndFlagged = new TreeMap<>();
