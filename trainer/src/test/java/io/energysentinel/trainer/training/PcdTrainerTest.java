@@ -88,8 +88,13 @@ class PcdTrainerTest {
                 List<StepStats> stats = new ArrayList<>();
                 try (PcdTrainer trainer = new PcdTrainer(model, data, config(6), m, DivergenceGuard.defaults())) {
                     trainer.train(stats::add);
+                    assertThat(trainer.stepsTaken()).as(kind.name()).isEqualTo(6);
                 }
-                assertThat(stats).as(kind.name()).hasSize(6);
+                // Every step that counted, once each. A step the guard judged diverged (which this net should not see, but
+                // which CI saw once at step 2 of the MLP, never reproduced here) is rolled back to the last snapshot and the
+                // steps after it are trained again: the progress listener then sees those steps twice.
+                assertThat(stats.stream().mapToLong(StepStats::step).distinct()).as(kind.name() + ": " + stats)
+                        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
                 assertThat(stats).allSatisfy(s -> {
                     assertThat(s.loss()).isFinite();
                     assertThat(s.positiveEnergy()).isFinite();
