@@ -26,7 +26,14 @@ public enum ScoreName {
      * each channel's spatial mean and standard deviation) plus that of the penultimate features, each standardised by its
      * mean and deviation on held-out training images.
      */
-    DEEP_MAHALANOBIS("deep_mahalanobis", true);
+    DEEP_MAHALANOBIS("deep_mahalanobis", true),
+    /**
+     * Energy of a feature-space EBM: an MLP energy model fitted by persistent contrastive divergence to the penultimate
+     * features of the training images (standardised and clamped as an event model's metrics are), applied to the features
+     * of the input. An energy that sees what the classifier's features see, a new kind of object, where the image
+     * energy -logsumexp(logits) mostly sees pixel statistics.
+     */
+    FEATURE_ENERGY("feature_energy", true);
 
     private final String id;
     private final boolean servable;

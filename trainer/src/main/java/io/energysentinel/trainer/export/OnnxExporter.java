@@ -32,8 +32,9 @@ import java.util.Map;
 /**
  * Writes a {@link TrainedModel} as an ONNX graph (opset {@value #OPSET}) computing the scores its javadoc
  * defines: {@code energy} always, {@code logits} and {@code neg_max_softmax} for JEM, {@code energy_ratio}
- * with a background model, {@code mahalanobis} with feature Gaussians. Input {@code input} and every output
- * have a symbolic batch dimension.
+ * with a background model, {@code mahalanobis} with feature Gaussians ({@code deep_mahalanobis} with deep ones),
+ * {@code feature_energy} with a feature energy (its MLP applied to the feature layer's output). Input {@code input} and
+ * every output have a symbolic batch dimension.
  *
  * <p>DJL has no ONNX exporter, so each layer is mapped by type, reading its parameters from the DJL block
  * child at the same position; a block that does not match its spec, or a layer with no mapping, is an
@@ -62,6 +63,9 @@ public final class OnnxExporter {
         }
         if (model.deepFeatures().isPresent()) {
             names.add(ScoreName.DEEP_MAHALANOBIS.id());
+        }
+        if (model.featureEnergy().isPresent()) {
+            names.add(ScoreName.FEATURE_ENERGY.id());
         }
         if (explains(model)) {
             names.add(TensorNames.CONTRIBUTIONS);
@@ -146,6 +150,15 @@ public final class OnnxExporter {
                         w.scoped("deep/"));
                 graph.addOutput(GraphWriter.floatValue(ScoreName.DEEP_MAHALANOBIS.id(), List.of()));
             }
+        }
+        if (model.featureEnergy().isPresent()) {
+            if (main.features() == null) {
+                throw new UnsupportedLayerException("a feature energy is present but the spec has no feature layer");
+            }
+            TrainedModel head = model.featureEnergy().get();
+            GraphWriter hw = w.scoped("feature-energy/");
+            energy(head.kind(), network(head, main.features(), hw).output(), hw, ScoreName.FEATURE_ENERGY.id());
+            graph.addOutput(GraphWriter.floatValue(ScoreName.FEATURE_ENERGY.id(), List.of()));
         }
         if (explains(model)) {
             contributions(model, main.layers().get(standardisedLayer(model)), energy, explained, w.scoped("reset/"));

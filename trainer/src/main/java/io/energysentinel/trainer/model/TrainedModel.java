@@ -18,6 +18,8 @@ import java.util.Optional;
  *   <li>mahalanobis (when {@code featureGaussians} is present): the smallest squared Mahalanobis
  *       distance of the output of layer {@code spec.featureLayer()} to a class mean.</li>
  *   <li>deep_mahalanobis (when {@code deepFeatures} is present as well): see {@link DeepFeatureGaussians}.</li>
+ *   <li>feature_energy (when {@code featureEnergy} is present): the energy of that MLP energy model applied to the output
+ *       of layer {@code spec.featureLayer()}.</li>
  * </ul>
  *
  * @param kind the model kind
@@ -26,11 +28,12 @@ import java.util.Optional;
  * @param background a second energy model of the same kind fitted on perturbed inputs, if any
  * @param featureGaussians class-conditional Gaussians over the feature layer, if any
  * @param deepFeatures Gaussians over a convolution block's pooled activations, if any (needs feature Gaussians)
+ * @param featureEnergy an MLP energy model over the feature layer (a feature-space EBM), if any
  */
 public record TrainedModel(
         ModelKind kind, NetworkSpec spec, Block block,
         Optional<TrainedModel> background, Optional<FeatureGaussians> featureGaussians,
-        Optional<DeepFeatureGaussians> deepFeatures) {
+        Optional<DeepFeatureGaussians> deepFeatures, Optional<TrainedModel> featureEnergy) {
     public TrainedModel {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(spec, "spec");
@@ -44,11 +47,26 @@ public record TrainedModel(
         if (deepFeatures.isPresent() && featureGaussians.isEmpty()) {
             throw new IllegalArgumentException("deep feature Gaussians need the feature Gaussians");
         }
+        Objects.requireNonNull(featureEnergy, "featureEnergy");
+        if (featureEnergy.isPresent() && (spec.featureLayer() < 0 || featureEnergy.get().kind() != ModelKind.MLP_EBM)) {
+            throw new IllegalArgumentException("a feature energy is an MLP energy model over a spec with a featureLayer");
+        }
+    }
+
+    /** A model without a feature energy. */
+    public TrainedModel(ModelKind kind, NetworkSpec spec, Block block, Optional<TrainedModel> background,
+                        Optional<FeatureGaussians> featureGaussians, Optional<DeepFeatureGaussians> deepFeatures) {
+        this(kind, spec, block, background, featureGaussians, deepFeatures, Optional.empty());
     }
 
     /** A model without deep feature Gaussians. */
     public TrainedModel(ModelKind kind, NetworkSpec spec, Block block, Optional<TrainedModel> background,
                         Optional<FeatureGaussians> featureGaussians) {
         this(kind, spec, block, background, featureGaussians, Optional.empty());
+    }
+
+    /** This model with {@code head} (an MLP energy model over the feature layer) as its feature energy. */
+    public TrainedModel withFeatureEnergy(TrainedModel head) {
+        return new TrainedModel(kind, spec, block, background, featureGaussians, deepFeatures, Optional.of(head));
     }
 }

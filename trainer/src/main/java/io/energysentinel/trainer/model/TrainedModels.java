@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * Saves and loads {@link TrainedModel}s: {@code model.json} (kind and spec), {@code params.bin} (DJL
- * parameters), {@code gaussians.bin} when present, and the background model in {@code background/}.
+ * parameters), {@code gaussians.bin} when present, the background model in {@code background/} and the feature energy in
+ * {@code feature-energy/}.
  */
 public final class TrainedModels {
     private static final String DESCRIPTION = "model.json";
@@ -25,6 +26,7 @@ public final class TrainedModels {
     private static final String BACKGROUND = "background";
     private static final String DEEP_GAUSSIANS = "deep-gaussians.bin";
     private static final String DEEP_SCALES = "deep.json";
+    private static final String FEATURE_ENERGY = "feature-energy";
 
     private TrainedModels() {}
 
@@ -53,6 +55,9 @@ public final class TrainedModels {
             }
             if (model.background().isPresent()) {
                 save(model.background().get(), dir.resolve(BACKGROUND));
+            }
+            if (model.featureEnergy().isPresent()) {
+                save(model.featureEnergy().get(), dir.resolve(FEATURE_ENERGY));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
@@ -84,7 +89,9 @@ public final class TrainedModels {
                 deep = Optional.of(new DeepFeatureGaussians(scales.tapLayer(), readGaussians(dir.resolve(DEEP_GAUSSIANS)),
                         scales.tapCenter(), scales.tapScale(), scales.featureCenter(), scales.featureScale()));
             }
-            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians, deep);
+            Optional<TrainedModel> featureEnergy = Files.isDirectory(dir.resolve(FEATURE_ENERGY))
+                    ? Optional.of(load(dir.resolve(FEATURE_ENERGY), manager)) : Optional.empty();
+            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians, deep, featureEnergy);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalArgumentException("cannot load model from " + dir + ": " + e.getMessage(), e);
         }

@@ -94,6 +94,11 @@ public final class ImageFineTuning {
         Optional<DeepFeatureGaussians> deep = serving.deepFeatures().isEmpty() ? Optional.empty() : DeepFeatureFit.fit(withGaussians,
                 reference.train(), reference.labels(), gaussians.orElseThrow().classMeans().length, reference.heldOut(), manager);
         TrainedModel tuned = new TrainedModel(serving.kind(), serving.spec(), serving.block(), serving.background(), gaussians, deep);
+        if (serving.featureEnergy().isPresent()) {
+            // The features moved with the weights: the feature energy is fitted again, on the same reference images.
+            tuned = FeatureEnergyFit.fit(tuned, reference.train(), FeatureEnergyFit.STEPS, config.seed(), outDir.resolve("feature-energy"),
+                    manager);
+        }
         TrainedModels.save(tuned, outDir.resolve("model"));
         return new FineTuned(tuned, reference, config, data, taken, freshRows.check(), freshRows.train().length, freshRows.vettedOut(),
                 new EventAnchor.FirstModel(anchor.firstModel(), anchor.anchor().firstCeiling(), anchor.anchor().canaryRecall()));

@@ -133,6 +133,14 @@ public final class ImageTraining {
                     split.calibration(), manager);
         }
         TrainedModel model = new TrainedModel(plan.kind(), spec, main.block(), background, gaussians, deep);
+        if (plan.featureEnergySteps() > 0) {
+            long headStart = System.nanoTime();
+            int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
+            model = FeatureEnergyFit.fit(model, java.util.Arrays.copyOf(data.inputs(), n), plan.featureEnergySteps(),
+                    plan.config().seed(), outDir.resolve("feature-energy"), manager);
+            summary.put("featureEnergy", Map.of("steps", plan.featureEnergySteps(), "images", n,
+                    "seconds", (System.nanoTime() - headStart) / 1e9));
+        }
         Path modelDir = outDir.resolve("model");
         TrainedModels.save(model, modelDir);
         summary.put("kind", plan.kind());

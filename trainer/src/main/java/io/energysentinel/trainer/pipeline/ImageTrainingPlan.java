@@ -20,10 +20,12 @@ import java.util.List;
  * @param trainLimit use at most this many training images (0 = all), for smoke runs
  * @param objective how the energy nets are fitted: {@code PCD} or {@code CD} (the config's {@code persistent} says which),
  *     or {@code NCE} for a {@code CONV_EBM} (against a Gaussian covering the training images)
+ * @param featureEnergySteps JEM only: PCD steps of a feature-space energy ({@link FeatureEnergyFit}) fitted after the
+ *     main model, outside its time budget; 0 for none
  */
 public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidden, TrainingConfig config,
                                 double backgroundShare, double classifierWarmupShare, double perturbRate,
-                                int validationSize, int trainLimit, Objective objective) {
+                                int validationSize, int trainLimit, Objective objective, long featureEnergySteps) {
     public ImageTrainingPlan {
         if (kind == ModelKind.MLP_EBM) {
             throw new IllegalArgumentException("MLP_EBM is for event vectors, not images");
@@ -42,6 +44,10 @@ public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidd
         }
         if (classifierWarmupShare > 0 && kind != ModelKind.JEM) {
             throw new IllegalArgumentException("a classifier warm-up needs a JEM, not " + kind);
+        }
+        if (featureEnergySteps < 0 || featureEnergySteps > 0 && kind != ModelKind.JEM) {
+            throw new IllegalArgumentException("a feature energy needs a JEM and a positive number of steps, not " + kind
+                    + " and " + featureEnergySteps);
         }
     }
 }

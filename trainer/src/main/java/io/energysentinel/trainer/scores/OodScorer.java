@@ -55,6 +55,9 @@ public final class OodScorer {
         if (model.deepFeatures().isPresent()) {
             names.add(ScoreName.DEEP_MAHALANOBIS);
         }
+        if (model.featureEnergy().isPresent()) {
+            names.add(ScoreName.FEATURE_ENERGY);
+        }
         return names;
     }
 
@@ -87,6 +90,9 @@ public final class OodScorer {
                         put(out, ScoreName.DEEP_MAHALANOBIS, start, tap.sub(deep.tapCenter()).div(deep.tapScale())
                                 .add(feature.sub(deep.featureCenter()).div(deep.featureScale())));
                     }
+                }
+                if (model.featureEnergy().isPresent()) {
+                    put(out, ScoreName.FEATURE_ENERGY, start, Energies.energy(model.featureEnergy().get(), ps, features(model, ps, x), false));
                 }
                 put(out, ScoreName.GRAD_NORM, start, gradientNorm(ps, x));
             }

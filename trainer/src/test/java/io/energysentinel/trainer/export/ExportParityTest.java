@@ -17,10 +17,14 @@ import io.energysentinel.trainer.model.EnergyNets;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
+import io.energysentinel.trainer.pipeline.FeatureEnergyFit;
 import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
 import io.energysentinel.trainer.training.Energies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +110,13 @@ class ExportParityTest {
         float[][] features = new OodScorer(main).features(fitImages, m);
         FeatureGaussians g = FeatureGaussianFit.fit(features, labels, 10, 1e-2, m);
         TrainedModel withGaussians = new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g));
-        return new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g),
+        TrainedModel withDeep = new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g),
                 DeepFeatureFit.fit(withGaussians, fitImages, labels, 10, uniform(50, 784, 8), m));
+        try {
+            return FeatureEnergyFit.fit(withDeep, uniform(600, 784, 9), 5, 3, Files.createTempDirectory("feature-energy"), m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void assertParity(TrainedModel model, float[][] inputs, NDManager m) {
