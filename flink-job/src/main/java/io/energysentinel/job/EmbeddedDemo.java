@@ -1,6 +1,7 @@
 package io.energysentinel.job;
 
 import io.energysentinel.contract.Json;
+import io.energysentinel.contract.ScoreName;
 import io.energysentinel.contract.bundle.BundleLoader;
 import io.energysentinel.contract.bundle.BundleManifest;
 import io.energysentinel.contract.records.Alert;
@@ -62,6 +63,9 @@ public final class EmbeddedDemo implements Callable<Integer> {
     @Option(names = "--bundle", defaultValue = "demo/fashion-jem-demo", description = "Bundle to serve; the repository ships it, and it is "
             + "trained here first when absent (default ${DEFAULT-VALUE}).")
     Path bundle;
+    @Option(names = "--score", defaultValue = "", description = "Score to alert on, one the bundle serves (e.g. feature_energy);"
+            + " default: the bundle's own.")
+    String score;
     @Option(names = "--train-minutes", defaultValue = "4", description = "Training budget when the bundle is absent (default ${DEFAULT-VALUE}).")
     double trainMinutes;
     @Option(names = "--normal", defaultValue = "3000", description = "Fashion-MNIST test images replayed (default ${DEFAULT-VALUE}).")
@@ -140,12 +144,27 @@ public final class EmbeddedDemo implements Callable<Integer> {
         if (!kafka.isBlank()) {
             jobArgs.addAll(List.of("--bootstrap-servers", kafka));
         }
+        ScoreName served = manifest.defaultScore();
+        if (!score.isBlank()) {
+            try {
+                served = ScoreName.fromId(score);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            if (!manifest.scores().containsKey(served)) {
+                System.err.println("the bundle at " + bundle + " serves no " + score + "; it serves "
+                        + manifest.scores().keySet().stream().map(ScoreName::id).toList());
+                return 2;
+            }
+            jobArgs.addAll(List.of("--score", score));
+        }
         ScoringJobConfig config = ScoringJobConfig.fromArgs(jobArgs.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJobMain.configure(env, config);
         DataGeneratorSource<ModelUpdate> updates = announcing(manifest, bundle);
         System.out.printf("Serving %s/%s (score %s, threshold %.4f). Metrics: %s%n", manifest.modelId(), manifest.modelVersion(),
-                manifest.defaultScore().id(), manifest.scores().get(manifest.defaultScore()).threshold(),
+                served.id(), manifest.scores().get(served).threshold(),
                 metricsPort > 0 ? "http://localhost:" + metricsPort + "/metrics" : "off");
         double perSecond = continuous && rate <= 0 ? CONTINUOUS_RATE : rate;
         if (continuous) {
