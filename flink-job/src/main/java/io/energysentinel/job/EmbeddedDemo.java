@@ -182,7 +182,10 @@ public final class EmbeddedDemo implements Callable<Integer> {
                 LocalCollectSink.<DeadLetter>named("dead-letters"),
                 // An endless run keeps no scores in memory: only the bounded run's summary reads them.
                 continuous ? new DiscardingSink<>() : LocalCollectSink.<ScoredRecord>named("scores"),
-                LocalCollectSink.<ModelEvent>named("model-events"));
+                LocalCollectSink.<ModelEvent>named("model-events"))
+                // The replay would hand each camera's images to two readers; in order, a camera's episodes open and close
+                // where its images say, the same in every run.
+                .readingInOneTask();
         if (!kafka.isBlank()) {
             System.out.printf("Alerts also go to %s on %s.%n", config.alertsTopic(), kafka);
             job = job.sendAlertsAtLeastOnceTo(KafkaRecords.<Alert>atLeastOnceJson(config, config.alertsTopic(), Alert::source));
