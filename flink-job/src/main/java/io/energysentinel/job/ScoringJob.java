@@ -144,16 +144,9 @@ public final class ScoringJob {
         }
         SingleOutputStreamOperator<ScoringInput> parsing = raw
                 .process(new ParseRecords(config)).uid(PARSE_UID).name(PARSE_UID);
-        SingleOutputStreamOperator<ScoringInput> parsed = parsing
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<ScoringInput>forBoundedOutOfOrderness(config.maxOutOfOrderness())
-                        .withTimestampAssigner((in, ts) -> in.eventTime())
-                        .withIdleness(Duration.ofSeconds(30)))
-                .name("event-time");
         if (oneReader) {
             // Forward edges only up to the scorer's keyBy: a rebalance to more tasks would shuffle a source's records.
             parsing.setParallelism(1);
-            parsed.setParallelism(1);
         }
 
         BroadcastStream<ModelUpdate> updates = env
@@ -161,13 +154,22 @@ public final class ScoringJob {
                 .broadcast(MicroBatchScorer.MODEL_STATE);
         int maxParallelism = env.getMaxParallelism() > 0 ? env.getMaxParallelism()
                 : KeyGroupRangeAssignment.computeDefaultMaxParallelism(env.getParallelism());
-        SingleOutputStreamOperator<ScoredRecord> scored = parsed
+        SingleOutputStreamOperator<ScoredRecord> scored = parsing
                 .keyBy(ScorerShards.spreadOver(config.shards(), env.getParallelism(), maxParallelism))
                 .connect(updates)
                 .process(new MicroBatchScorer(config), ScoredRecordSerializer.TYPE).uid(SCORER_UID).name(SCORER_UID);
 
         // A candidate's shadow scores go out with the scores but never alert.
+        // Event time starts at the scores, not the records: the scorer holds records in its batches while later ones
+        // arrive, and a watermark taken from the records read would run ahead of those still waiting (minutes of event
+        // time in a replay or a backlog), so the alerter's idle timers would close open episodes early and the next
+        // anomalous record would open another.
         DataStream<Alert> raised = scored.filter(s -> !s.shadow()).name("serving-scores")
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<ScoredRecord>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+                        .withTimestampAssigner((s, ts) -> s.eventTime())
+                        .withIdleness(Duration.ofSeconds(30)))
+                .name("event-time")
                 .keyBy(ScoredRecord::source)
                 .process(new EpisodeAlerter(config)).uid(ALERTER_UID).name(ALERTER_UID);
         raised.sinkTo(alerts).uid("alerts-sink").name("alerts-sink");

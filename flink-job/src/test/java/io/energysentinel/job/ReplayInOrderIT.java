@@ -10,12 +10,15 @@ import io.energysentinel.contract.records.DeadLetter;
 import io.energysentinel.contract.records.ScoredRecord;
 import io.energysentinel.contract.scoring.ScorerOptions;
 import io.energysentinel.job.config.ScoringJobConfig;
+import io.energysentinel.job.functions.EpisodeTracker;
 import io.energysentinel.job.io.JsonLinesReplay;
 import io.energysentinel.job.io.LocalCollectSink;
 import io.energysentinel.job.model.ModelEvent;
 import io.energysentinel.trainer.data.LabelledEvent;
 import io.energysentinel.trainer.data.SyntheticEventStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,31 @@ class ReplayInOrderIT {
         assertThat(scores).hasSize(stream.size());
         long differing = scores.stream().filter(s -> Math.abs(s.value() - expected.get(s.recordId())) > 1e-3).count();
         assertThat(differing).as("scores that differ from the bundle's on the in-order widening").isZero();
+
+        // Episodes: each host's in-order scores, one minute apart (far inside the idle timeout), make the episodes the
+        // alerter must open, no more. Before watermarks were taken from the scored records, the reader's watermark ran
+        // minutes of event time ahead of records still waiting in the scorer's batches, so the alerter's idle timers
+        // closed open episodes early and the next anomalous record opened another: 93 to 97 episodes in the events demo.
+        long opened = LocalCollectSink.<Alert>collected("in-order-alerts").stream().filter(Alert::opensEpisode).count();
+        assertThat(opened).as("episodes opened").isEqualTo(offlineEpisodes(scores, config.quietRecordsToClose()));
+    }
+
+    /** The episodes the alerter's tracker opens on each source's scores taken in event-time order. */
+    private static long offlineEpisodes(List<ScoredRecord> scores, int quietRecords) {
+        EpisodeTracker tracker = new EpisodeTracker(quietRecords);
+        Map<String, List<ScoredRecord>> bySource = new HashMap<>();
+        scores.stream().filter(s -> !s.shadow()).forEach(s -> bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s));
+        long opened = 0;
+        for (List<ScoredRecord> source : bySource.values()) {
+            source.sort(Comparator.comparingLong(ScoredRecord::eventTime));
+            EpisodeTracker.Episode episode = null;
+            for (ScoredRecord s : source) {
+                EpisodeTracker.Step step = tracker.observe(episode, s.value(), s.threshold(), s.eventTime());
+                opened += step.alert() ? 1 : 0;
+                episode = step.next();
+            }
+        }
+        return opened;
     }
 
     private static Map<String, Double> offlineScores(Path bundleDir, List<LabelledEvent> stream) {
