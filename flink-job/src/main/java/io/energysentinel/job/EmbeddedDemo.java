@@ -16,7 +16,9 @@ import io.energysentinel.job.io.KafkaRecords;
 import io.energysentinel.job.io.LocalCollectSink;
 import io.energysentinel.job.metrics.MetricsEndpoint;
 import io.energysentinel.job.model.ModelEvent;
+import io.energysentinel.job.model.ModelRefusal;
 import io.energysentinel.job.model.ScoringInput;
+import io.energysentinel.job.model.ServedModel;
 import io.energysentinel.trainer.cli.TrainerCli;
 import io.energysentinel.trainer.data.DataLocator;
 import io.energysentinel.trainer.data.FashionMnist;
@@ -144,19 +146,15 @@ public final class EmbeddedDemo implements Callable<Integer> {
         if (!kafka.isBlank()) {
             jobArgs.addAll(List.of("--bootstrap-servers", kafka));
         }
-        ScoreName served = manifest.defaultScore();
+        ScoreName served;
+        try {
+            // The job's own rule, checked before it starts: a score the bundle lacks is one line, not a refused model.
+            served = ServedModel.scoreOf(manifest, score);
+        } catch (ModelRefusal e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         if (!score.isBlank()) {
-            try {
-                served = ScoreName.fromId(score);
-            } catch (IllegalArgumentException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            if (!manifest.scores().containsKey(served)) {
-                System.err.println("the bundle at " + bundle + " serves no " + score + "; it serves "
-                        + manifest.scores().keySet().stream().map(ScoreName::id).toList());
-                return 2;
-            }
             jobArgs.addAll(List.of("--score", score));
         }
         ScoringJobConfig config = ScoringJobConfig.fromArgs(jobArgs.toArray(String[]::new));

@@ -25,6 +25,17 @@ public record ServedModel(ModelBundle bundle, String uri, ScoreName score, doubl
      */
     public static ServedModel of(ModelBundle bundle, String uri, String configuredScore) {
         BundleManifest m = bundle.manifest();
+        ScoreName score = scoreOf(m, configuredScore);
+        return new ServedModel(bundle, uri, score, m.scores().get(score).threshold(), new InputValidator(m.input()));
+    }
+
+    /**
+     * The score a bundle with manifest {@code m} alerts on under {@code configuredScore} (blank: the bundle's default
+     * score), one with a finite threshold.
+     *
+     * @throws ModelRefusal ({@link ModelRefusal.Reason#NO_SCORE}) when there is no such score
+     */
+    public static ScoreName scoreOf(BundleManifest m, String configuredScore) {
         ScoreName score;
         if (configuredScore == null || configuredScore.isBlank()) {
             score = m.defaultScore();
@@ -36,7 +47,7 @@ public record ServedModel(ModelBundle bundle, String uri, ScoreName score, doubl
             try {
                 score = ScoreName.fromId(configuredScore);
             } catch (IllegalArgumentException e) {
-                throw new ModelRefusal(ModelRefusal.Reason.NO_SCORE, "unknown score '" + configuredScore + "'");
+                throw new ModelRefusal(ModelRefusal.Reason.NO_SCORE, e.getMessage());
             }
         }
         ScoreThreshold t = m.scores().get(score);
@@ -44,7 +55,7 @@ public record ServedModel(ModelBundle bundle, String uri, ScoreName score, doubl
             throw new ModelRefusal(ModelRefusal.Reason.NO_SCORE, "bundle " + m.modelId() + "/" + m.modelVersion()
                     + " has no finite threshold for score " + score.id() + "; it has " + m.scores().keySet());
         }
-        return new ServedModel(bundle, uri, score, t.threshold(), new InputValidator(m.input()));
+        return score;
     }
 
     /** The record kind this model takes: {@link ScoringInput#EVENT} when it names features, else {@link ScoringInput#IMAGE}. */

@@ -59,8 +59,9 @@ final class TrainCommand implements Callable<Integer> {
             + " alone before the joint phase (default 0.25 for jem; conv has none).")
     Double classifierWarmup;
     @Option(names = "--feature-energy-steps", defaultValue = "0", description = "JEM: after training, fit an energy model"
-            + " to the classifier's features for this many PCD steps and serve its energy as feature_energy (3000 take about"
-            + " a minute on 2 cores; 0 = none, default ${DEFAULT-VALUE}).")
+            + " to the classifier's features for this many PCD steps and serve its energy as feature_energy ("
+            + io.energysentinel.trainer.pipeline.FeatureEnergyFit.STEPS + " take about a minute on 2 cores; 0 = none, default"
+            + " ${DEFAULT-VALUE}).")
     long featureEnergySteps;
     @Option(names = "--perturb-rate", defaultValue = "0.2", description = "Pixel replacement rate for the background model (default ${DEFAULT-VALUE}).")
     double perturbRate;
@@ -111,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
             if (kind == Kind.mlp) {
                 if (data == null) {
                     System.err.println("--kind mlp needs --data EVENTS.jsonl|.csv (see generate-events)");
+                    return 2;
+                }
+                if (featureEnergySteps != 0) {
+                    System.err.println("--feature-energy-steps is for --kind jem: an event model has no classifier features");
                     return 2;
                 }
                 useEventDefaults();

@@ -27,29 +27,29 @@ public final class FeatureEnergyFit {
      * them, and a fine-tuned line refits its feature energy with them.
      */
     public static final long STEPS = 3000;
+    /** Where in a training run's directory the feature energy's own run goes. */
+    static final String RUN_DIR = "feature-energy";
 
     private FeatureEnergyFit() {}
 
     /**
      * {@code model} with a feature energy fitted for {@code steps} PCD steps on the features of {@code images}; the head's
-     * own run (its model and {@code training.json}) goes into {@code outDir}.
+     * own run (its model and {@code training.json}) goes into {@value #RUN_DIR} under {@code runDir}, the run it belongs to.
      *
      * @throws IllegalArgumentException for a model without a feature layer, or too few images to hold some out
      */
-    public static TrainedModel fit(TrainedModel model, float[][] images, long steps, long seed, Path outDir, NDManager manager) {
+    public static TrainedModel fit(TrainedModel model, float[][] images, long steps, long seed, Path runDir, NDManager manager) {
         if (model.kind() != ModelKind.JEM || model.spec().featureLayer() < 0) {
             throw new IllegalArgumentException("a feature energy needs a JEM with a feature layer, not a " + model.kind());
         }
-        TrainedModel bare = new TrainedModel(model.kind(), model.spec(), model.block(), java.util.Optional.empty(),
-                java.util.Optional.empty());
-        float[][] features = new OodScorer(bare).features(images, manager);
+        float[][] features = new OodScorer(model).features(images, manager);
         List<String> names = new ArrayList<>();
         for (int j = 0; j < features[0].length; j++) {
             names.add("feature_" + j);
         }
         TrainingConfig config = EventTraining.defaults().optSteps(steps).optSeed(seed).build();
         EventTraining.Result head = EventTraining.train(names, features, HIDDEN, config, EventTraining.contrastive(config), null,
-                outDir, manager, false);
+                runDir.resolve(RUN_DIR), manager, false);
         return model.withFeatureEnergy(head.model());
     }
 }

@@ -96,8 +96,7 @@ public final class ImageFineTuning {
         TrainedModel tuned = new TrainedModel(serving.kind(), serving.spec(), serving.block(), serving.background(), gaussians, deep);
         if (serving.featureEnergy().isPresent()) {
             // The features moved with the weights: the feature energy is fitted again, on the same reference images.
-            tuned = FeatureEnergyFit.fit(tuned, reference.train(), FeatureEnergyFit.STEPS, config.seed(), outDir.resolve("feature-energy"),
-                    manager);
+            tuned = FeatureEnergyFit.fit(tuned, reference.train(), FeatureEnergyFit.STEPS, config.seed(), outDir, manager);
         }
         TrainedModels.save(tuned, outDir.resolve("model"));
         return new FineTuned(tuned, reference, config, data, taken, freshRows.check(), freshRows.train().length, freshRows.vettedOut(),

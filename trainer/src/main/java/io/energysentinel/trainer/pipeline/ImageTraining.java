@@ -137,7 +137,7 @@ public final class ImageTraining {
             long headStart = System.nanoTime();
             int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
             model = FeatureEnergyFit.fit(model, java.util.Arrays.copyOf(data.inputs(), n), plan.featureEnergySteps(),
-                    plan.config().seed(), outDir.resolve("feature-energy"), manager);
+                    plan.config().seed(), outDir, manager);
             summary.put("featureEnergy", Map.of("steps", plan.featureEnergySteps(), "images", n,
                     "seconds", (System.nanoTime() - headStart) / 1e9));
         }

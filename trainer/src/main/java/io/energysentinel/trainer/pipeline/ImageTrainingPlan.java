@@ -45,9 +45,11 @@ public record ImageTrainingPlan(ModelKind kind, List<Integer> channels, int hidd
         if (classifierWarmupShare > 0 && kind != ModelKind.JEM) {
             throw new IllegalArgumentException("a classifier warm-up needs a JEM, not " + kind);
         }
-        if (featureEnergySteps < 0 || featureEnergySteps > 0 && kind != ModelKind.JEM) {
-            throw new IllegalArgumentException("a feature energy needs a JEM and a positive number of steps, not " + kind
-                    + " and " + featureEnergySteps);
+        if (featureEnergySteps < 0) {
+            throw new IllegalArgumentException("feature energy steps must be 0 (none) or positive, got " + featureEnergySteps);
+        }
+        if (featureEnergySteps > 0 && kind != ModelKind.JEM) {
+            throw new IllegalArgumentException("a feature energy needs a JEM (its classifier's features), not " + kind);
         }
     }
 }

@@ -81,8 +81,11 @@ public final class OodScorer {
                     NDArray bg = Energies.energy(model.background().get(), ps, x, false);
                     put(out, ScoreName.ENERGY_RATIO, start, Energies.energyFromOutput(model.kind(), output).sub(bg));
                 }
+                // The feature layer's output, computed once for the scores that read it.
+                NDArray features = model.featureGaussians().isPresent() || model.featureEnergy().isPresent()
+                        ? features(model, ps, x) : null;
                 if (model.featureGaussians().isPresent()) {
-                    NDArray feature = mahalanobis(features(model, ps, x), model.featureGaussians().get());
+                    NDArray feature = mahalanobis(features, model.featureGaussians().get());
                     put(out, ScoreName.MAHALANOBIS, start, feature);
                     if (model.deepFeatures().isPresent()) {
                         DeepFeatureGaussians deep = model.deepFeatures().get();
@@ -92,7 +95,7 @@ public final class OodScorer {
                     }
                 }
                 if (model.featureEnergy().isPresent()) {
-                    put(out, ScoreName.FEATURE_ENERGY, start, Energies.energy(model.featureEnergy().get(), ps, features(model, ps, x), false));
+                    put(out, ScoreName.FEATURE_ENERGY, start, Energies.energy(model.featureEnergy().get(), ps, features, false));
                 }
                 put(out, ScoreName.GRAD_NORM, start, gradientNorm(ps, x));
             }

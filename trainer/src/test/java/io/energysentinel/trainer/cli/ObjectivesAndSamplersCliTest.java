@@ -132,6 +132,13 @@ class ObjectivesAndSamplersCliTest {
         assertOneLine(capture(() -> TrainerCli.run("sample", "--sampler", "hmc", "--model", dir.resolve("missing").toString(),
                 "--out", dir.resolve("s.png").toString())), "not a trained model directory");
         assertOneLine(capture(() -> TrainerCli.run("toy", "--steps", "0", "--out", dir.toString())), "--steps must be at least 1");
+        // A feature energy is fitted to a JEM's classifier features: no other kind has them.
+        assertOneLine(capture(() -> TrainerCli.run("train", "--kind", "conv", "--feature-energy-steps", "10", "--out", dir.toString(),
+                "--no-progress")), "a feature energy needs a JEM");
+        assertOneLine(capture(() -> TrainerCli.run("train", "--kind", "mlp", "--data", events.toString(), "--feature-energy-steps", "10",
+                "--out", dir.toString(), "--no-progress")), "--feature-energy-steps is for --kind jem");
+        assertOneLine(capture(() -> TrainerCli.run("train", "--kind", "jem", "--feature-energy-steps", "-5", "--out", dir.toString(),
+                "--no-progress")), "0 (none) or positive");
     }
 
     private static void assertOneLine(Captured c, String expected) {
