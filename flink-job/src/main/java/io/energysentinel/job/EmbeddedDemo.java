@@ -74,7 +74,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
     int normal;
     @Option(names = "--digits", defaultValue = "300", description = "MNIST digits mixed in (default ${DEFAULT-VALUE}).")
     int digits;
-    @Option(names = "--corrupted", defaultValue = "150", description = "Noisy and inverted Fashion-MNIST images mixed in (default ${DEFAULT-VALUE}).")
+    @Option(names = "--corrupted", defaultValue = "150", description = "Noisy, inverted and blurred Fashion-MNIST images mixed in (default ${DEFAULT-VALUE}).")
     int corrupted;
     @Option(names = "--rate", defaultValue = "0", description = "Records per second replayed; 0 = as fast as possible, or "
             + CONTINUOUS_RATE + " with --continuous (default ${DEFAULT-VALUE}).")
@@ -219,9 +219,16 @@ public final class EmbeddedDemo implements Callable<Integer> {
         float[][] base = test.take(corrupted).pixels();
         float[][] noisy = Corruptions.gaussianNoise(base, 0.3, seed);
         float[][] inverted = Corruptions.invert(base);
+        float[][] blurred = Corruptions.blur(base, test.rows(), 2);
         for (int i = 0; i < corrupted; i++) {
-            pixels.put(CORRUPTED + "-" + i, i % 2 == 0 ? noisy[i] : inverted[i]);
-            items.add(new String[] {CORRUPTED + "-" + i, CORRUPTED, toFloats(i % 2 == 0 ? noisy[i] : inverted[i])});
+            // A third each: sensor noise, an inverted feed, a camera out of focus.
+            float[] image = switch (i % 3) {
+                case 0 -> noisy[i];
+                case 1 -> inverted[i];
+                default -> blurred[i];
+            };
+            pixels.put(CORRUPTED + "-" + i, image);
+            items.add(new String[] {CORRUPTED + "-" + i, CORRUPTED, toFloats(image)});
         }
         Collections.shuffle(items, random);
         try (BufferedWriter w = Files.newBufferedWriter(file)) {

@@ -33,7 +33,19 @@ public enum ScoreName {
      * of the input. An energy that sees what the classifier's features see, a new kind of object, where the image
      * energy -logsumexp(logits) mostly sees pixel statistics.
      */
-    FEATURE_ENERGY("feature_energy", true);
+    FEATURE_ENERGY("feature_energy", true),
+    /**
+     * Mahalanobis distance of the image's low-level statistics (mean absolute horizontal and vertical differences, mean
+     * absolute Laplacian, mean and contrast, as logarithms) to their Gaussian over the training images: what a broken
+     * camera or pipeline changes (focus, sharpness, exposure) while the content stays familiar to the feature scores.
+     */
+    PIXEL_STATISTICS("pixel_statistics", true),
+    /**
+     * The larger of {@link #DEEP_MAHALANOBIS} and {@link #PIXEL_STATISTICS}, each put on the scale of its own tail on
+     * held-out training images (0 at the median, 1 at the quantile that gives it its share of the false-positive
+     * budget): an input unusual in what it shows or in how it is imaged scores high.
+     */
+    ENSEMBLE("ensemble", true);
 
     private final String id;
     private final boolean servable;

@@ -43,8 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 Map<ScoreName, Double> thresholds = new java.util.EnumMap<>(ScoreName.class);
                 manifest.scores().forEach((score, threshold) -> thresholds.put(score, threshold.threshold()));
                 operatingPoint = new ImageEvaluation.OperatingPoint(thresholds, manifest.defaultScore().id(),
-                        manifest.defaultScore() == ScoreName.DEEP_MAHALANOBIS
-                                ? "fixed by model kind (" + ScoreName.DEEP_MAHALANOBIS.id() + "); no OOD data"
+                        ServedScoreChoice.FIXED_BY_KIND.contains(manifest.defaultScore())
+                                ? "fixed by model kind (" + manifest.defaultScore().id() + "); no OOD data"
                                 : manifest.metrics().keySet().stream().anyMatch(k -> k.startsWith("proxy."))
                                 ? "proxies of held-out training images (the bundle's proxy.* metrics); no OOD data"
                                 : "the trainer's fixed order by model kind (" + ServedScoreChoice.FIXED_ORDER.stream()

@@ -2,7 +2,7 @@ package io.energysentinel.trainer.evaluation;
 
 import java.util.Random;
 
-/** Out-of-distribution image sets made from in-distribution ones: noise, blur, inversion, pure noise. */
+/** Out-of-distribution image sets made from in-distribution ones: noise, blur, pixelation, exposure, inversion, pure noise. */
 public final class Corruptions {
     private Corruptions() {}
 
@@ -43,6 +43,49 @@ public final class Corruptions {
                 }
             }
             out[i] = dst;
+        }
+        return out;
+    }
+
+    /**
+     * Each {@code block x block} tile of square {@code side x side} images replaced by its mean (a low-resolution
+     * sensor or a downscaled stream, shown at full size); a partial tile at the edge averages what it covers.
+     */
+    public static float[][] pixelate(float[][] images, int side, int block) {
+        float[][] out = new float[images.length][];
+        for (int i = 0; i < images.length; i++) {
+            float[] src = images[i];
+            float[] dst = new float[src.length];
+            for (int r0 = 0; r0 < side; r0 += block) {
+                for (int c0 = 0; c0 < side; c0 += block) {
+                    int rows = Math.min(block, side - r0);
+                    int cols = Math.min(block, side - c0);
+                    float sum = 0;
+                    for (int r = r0; r < r0 + rows; r++) {
+                        for (int c = c0; c < c0 + cols; c++) {
+                            sum += src[r * side + c];
+                        }
+                    }
+                    for (int r = r0; r < r0 + rows; r++) {
+                        for (int c = c0; c < c0 + cols; c++) {
+                            dst[r * side + c] = sum / (rows * cols);
+                        }
+                    }
+                }
+            }
+            out[i] = dst;
+        }
+        return out;
+    }
+
+    /** Every pixel times {@code factor} (below 1: an underexposed image), clamped to [0, 1]. */
+    public static float[][] exposure(float[][] images, double factor) {
+        float[][] out = new float[images.length][];
+        for (int i = 0; i < images.length; i++) {
+            out[i] = new float[images[i].length];
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = clamp((float) (images[i][j] * factor));
+            }
         }
         return out;
     }

@@ -19,6 +19,7 @@ import io.energysentinel.trainer.model.DeepFeatureGaussians;
 import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.LayerSpec;
 import io.energysentinel.trainer.model.NetworkSpec;
+import io.energysentinel.trainer.model.PixelStatistics;
 import io.energysentinel.trainer.model.TrainedModel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,7 +34,8 @@ import java.util.Map;
  * Writes a {@link TrainedModel} as an ONNX graph (opset {@value #OPSET}) computing the scores its javadoc
  * defines: {@code energy} always, {@code logits} and {@code neg_max_softmax} for JEM, {@code energy_ratio}
  * with a background model, {@code mahalanobis} with feature Gaussians ({@code deep_mahalanobis} with deep ones),
- * {@code feature_energy} with a feature energy (its MLP applied to the feature layer's output). Input {@code input} and
+ * {@code feature_energy} with a feature energy (its MLP applied to the feature layer's output), {@code pixel_statistics}
+ * and {@code ensemble} with pixel statistics. Input {@code input} and
  * every output have a symbolic batch dimension.
  *
  * <p>DJL has no ONNX exporter, so each layer is mapped by type, reading its parameters from the DJL block
@@ -66,6 +68,10 @@ public final class OnnxExporter {
         }
         if (model.featureEnergy().isPresent()) {
             names.add(ScoreName.FEATURE_ENERGY.id());
+        }
+        if (model.pixelStatistics().isPresent()) {
+            names.add(ScoreName.PIXEL_STATISTICS.id());
+            names.add(ScoreName.ENSEMBLE.id());
         }
         if (explains(model)) {
             names.add(TensorNames.CONTRIBUTIONS);
@@ -159,6 +165,11 @@ public final class OnnxExporter {
             GraphWriter hw = w.scoped("feature-energy/");
             energy(head.kind(), network(head, main.features(), hw).output(), hw, ScoreName.FEATURE_ENERGY.id());
             graph.addOutput(GraphWriter.floatValue(ScoreName.FEATURE_ENERGY.id(), List.of()));
+        }
+        if (model.pixelStatistics().isPresent()) {
+            pixelStatistics(model.pixelStatistics().get(), ScoreName.DEEP_MAHALANOBIS.id(), w.scoped("pixels/"));
+            graph.addOutput(GraphWriter.floatValue(ScoreName.PIXEL_STATISTICS.id(), List.of()));
+            graph.addOutput(GraphWriter.floatValue(ScoreName.ENSEMBLE.id(), List.of()));
         }
         if (explains(model)) {
             contributions(model, main.layers().get(standardisedLayer(model)), energy, explained, w.scoped("reset/"));
@@ -439,6 +450,43 @@ public final class OnnxExporter {
                         w.constant("feature_center", new float[] {(float) deep.featureCenter()})), null),
                 w.constant("feature_scale", new float[] {(float) deep.featureScale()})), null);
         w.node("Add", List.of(tap, feature), ScoreName.DEEP_MAHALANOBIS.id());
+    }
+
+    /**
+     * pixel_statistics and ensemble (as {@link PixelStatistics#of} and {@link PixelStatistics#ensemble}): the input
+     * averaged over channels, neighbour differences and the Laplacian as fixed convolutions, their mean absolute values,
+     * the mean and the standard deviation, each {@code log(value + FLOOR)}; their Mahalanobis distance; and the larger of
+     * it and {@code deepDistance}, each on its held-out scale.
+     */
+    private static void pixelStatistics(PixelStatistics pixels, String deepDistance, GraphWriter w) {
+        String gray = w.node("ReduceMean", List.of(TensorNames.INPUT), null, GraphWriter.ints("axes", 1), GraphWriter.intAttr("keepdims", 1));
+        String horizontal = meanAbsolute(w.node("Conv", List.of(gray, w.constant("horizontal", new float[] {-1, 1}, 1, 1, 1, 2)), null), w);
+        String vertical = meanAbsolute(w.node("Conv", List.of(gray, w.constant("vertical", new float[] {-1, 1}, 1, 1, 2, 1)), null), w);
+        String laplacian = meanAbsolute(w.node("Conv", List.of(gray, w.constant("laplacian",
+                new float[] {0, -1, 0, -1, 4, -1, 0, -1, 0}, 1, 1, 3, 3)), null), w);
+        String mean = w.node("ReduceMean", List.of(gray), null, GraphWriter.ints("axes", 1, 2, 3), GraphWriter.intAttr("keepdims", 1));
+        String centred = w.node("Sub", List.of(gray, mean), null);
+        String contrast = w.node("Sqrt", List.of(w.node("ReduceMean", List.of(w.node("Mul", List.of(centred, centred), null)), null,
+                GraphWriter.ints("axes", 1, 2, 3), GraphWriter.intAttr("keepdims", 0))), null);
+        String flatMean = w.node("Reshape", List.of(mean, w.longConstant("flat", -1)), null);
+        List<String> columns = new ArrayList<>();
+        for (String statistic : List.of(horizontal, vertical, laplacian, flatMean, contrast)) {
+            columns.add(w.node("Unsqueeze", List.of(statistic, w.longConstant("axis1", 1)), null));
+        }
+        String statistics = w.node("Log", List.of(w.node("Add", List.of(w.node("Concat", columns, null, GraphWriter.intAttr("axis", 1)),
+                w.constant("floor", new float[] {PixelStatistics.FLOOR})), null)), null);
+        String distance = mahalanobis(statistics, pixels.gaussian(), w, ScoreName.PIXEL_STATISTICS.id());
+        String deep = w.node("Div", List.of(w.node("Sub", List.of(deepDistance, w.constant("deep_center", new float[] {(float) pixels.deepCenter()})), null),
+                w.constant("deep_spread", new float[] {(float) pixels.deepSpread()})), null);
+        String pixel = w.node("Div", List.of(w.node("Sub", List.of(distance, w.constant("pixel_center", new float[] {(float) pixels.pixelCenter()})), null),
+                w.constant("pixel_spread", new float[] {(float) pixels.pixelSpread()})), null);
+        w.node("Max", List.of(deep, pixel), ScoreName.ENSEMBLE.id());
+    }
+
+    /** Mean absolute value over every axis but the batch, {@code [B]}. */
+    private static String meanAbsolute(String x, GraphWriter w) {
+        return w.node("ReduceMean", List.of(w.node("Abs", List.of(x), null)), null, GraphWriter.ints("axes", 1, 2, 3),
+                GraphWriter.intAttr("keepdims", 0));
     }
 
     private static <T extends Block> T expect(Block block, Class<T> type, String where) {

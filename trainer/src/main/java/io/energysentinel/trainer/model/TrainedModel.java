@@ -20,6 +20,8 @@ import java.util.Optional;
  *   <li>deep_mahalanobis (when {@code deepFeatures} is present as well): see {@link DeepFeatureGaussians}.</li>
  *   <li>feature_energy (when {@code featureEnergy} is present): the energy of that MLP energy model applied to the output
  *       of layer {@code spec.featureLayer()}.</li>
+ *   <li>pixel_statistics and ensemble (when {@code pixelStatistics} is present; it needs the deep Gaussians): see
+ *       {@link PixelStatistics}.</li>
  * </ul>
  *
  * @param kind the model kind
@@ -29,11 +31,13 @@ import java.util.Optional;
  * @param featureGaussians class-conditional Gaussians over the feature layer, if any
  * @param deepFeatures Gaussians over a convolution block's pooled activations, if any (needs feature Gaussians)
  * @param featureEnergy an MLP energy model over the feature layer (a feature-space EBM), if any
+ * @param pixelStatistics a Gaussian over the input's low-level statistics and the ensemble's scales, if any
  */
 public record TrainedModel(
         ModelKind kind, NetworkSpec spec, Block block,
         Optional<TrainedModel> background, Optional<FeatureGaussians> featureGaussians,
-        Optional<DeepFeatureGaussians> deepFeatures, Optional<TrainedModel> featureEnergy) {
+        Optional<DeepFeatureGaussians> deepFeatures, Optional<TrainedModel> featureEnergy,
+        Optional<PixelStatistics> pixelStatistics) {
     public TrainedModel {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(spec, "spec");
@@ -51,6 +55,17 @@ public record TrainedModel(
         if (featureEnergy.isPresent() && (spec.featureLayer() < 0 || featureEnergy.get().kind() != ModelKind.MLP_EBM)) {
             throw new IllegalArgumentException("a feature energy is an MLP energy model over a spec with a featureLayer");
         }
+        Objects.requireNonNull(pixelStatistics, "pixelStatistics");
+        if (pixelStatistics.isPresent() && (deepFeatures.isEmpty() || !PixelStatistics.applies(spec.inputShape()))) {
+            throw new IllegalArgumentException("pixel statistics need the deep feature Gaussians and [channels, height, width] images");
+        }
+    }
+
+    /** A model without pixel statistics. */
+    public TrainedModel(ModelKind kind, NetworkSpec spec, Block block, Optional<TrainedModel> background,
+                        Optional<FeatureGaussians> featureGaussians, Optional<DeepFeatureGaussians> deepFeatures,
+                        Optional<TrainedModel> featureEnergy) {
+        this(kind, spec, block, background, featureGaussians, deepFeatures, featureEnergy, Optional.empty());
     }
 
     /** A model without a feature energy. */
@@ -67,6 +82,11 @@ public record TrainedModel(
 
     /** This model with {@code head} (an MLP energy model over the feature layer) as its feature energy. */
     public TrainedModel withFeatureEnergy(TrainedModel head) {
-        return new TrainedModel(kind, spec, block, background, featureGaussians, deepFeatures, Optional.of(head));
+        return new TrainedModel(kind, spec, block, background, featureGaussians, deepFeatures, Optional.of(head), pixelStatistics);
+    }
+
+    /** This model with {@code statistics} as its pixel statistics. */
+    public TrainedModel withPixelStatistics(PixelStatistics statistics) {
+        return new TrainedModel(kind, spec, block, background, featureGaussians, deepFeatures, featureEnergy, Optional.of(statistics));
     }
 }

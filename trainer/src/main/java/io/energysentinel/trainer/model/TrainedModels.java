@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * Saves and loads {@link TrainedModel}s: {@code model.json} (kind and spec), {@code params.bin} (DJL
- * parameters), {@code gaussians.bin} when present, the background model in {@code background/} and the feature energy in
- * {@code feature-energy/}.
+ * parameters), {@code gaussians.bin} when present, the background model in {@code background/}, the feature energy in
+ * {@code feature-energy/} and the pixel statistics in {@code pixel-gaussian.bin} and {@code pixel-statistics.json}.
  */
 public final class TrainedModels {
     private static final String DESCRIPTION = "model.json";
@@ -27,6 +27,8 @@ public final class TrainedModels {
     private static final String DEEP_GAUSSIANS = "deep-gaussians.bin";
     private static final String DEEP_SCALES = "deep.json";
     private static final String FEATURE_ENERGY = "feature-energy";
+    private static final String PIXEL_GAUSSIAN = "pixel-gaussian.bin";
+    private static final String PIXEL_SCALES = "pixel-statistics.json";
 
     private TrainedModels() {}
 
@@ -35,6 +37,9 @@ public final class TrainedModels {
 
     /** The JSON part of {@link DeepFeatureGaussians}: which layer is pooled and the two distances' scales. */
     record DeepScales(int tapLayer, double tapCenter, double tapScale, double featureCenter, double featureScale) {}
+
+    /** The JSON part of {@link PixelStatistics}: the ensemble's centres and spreads. */
+    record PixelScales(double deepCenter, double deepSpread, double pixelCenter, double pixelSpread) {}
 
     /** Writes {@code model} into {@code dir}. */
     public static void save(TrainedModel model, Path dir) {
@@ -58,6 +63,12 @@ public final class TrainedModels {
             }
             if (model.featureEnergy().isPresent()) {
                 save(model.featureEnergy().get(), dir.resolve(FEATURE_ENERGY));
+            }
+            if (model.pixelStatistics().isPresent()) {
+                PixelStatistics p = model.pixelStatistics().get();
+                writeGaussians(p.gaussian(), dir.resolve(PIXEL_GAUSSIAN));
+                Json.mapper().writeValue(dir.resolve(PIXEL_SCALES).toFile(),
+                        new PixelScales(p.deepCenter(), p.deepSpread(), p.pixelCenter(), p.pixelSpread()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
@@ -91,7 +102,13 @@ public final class TrainedModels {
             }
             Optional<TrainedModel> featureEnergy = Files.isDirectory(dir.resolve(FEATURE_ENERGY))
                     ? Optional.of(load(dir.resolve(FEATURE_ENERGY), manager)) : Optional.empty();
-            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians, deep, featureEnergy);
+            Optional<PixelStatistics> pixels = Optional.empty();
+            if (Files.isRegularFile(dir.resolve(PIXEL_SCALES))) {
+                PixelScales scales = Json.mapper().readValue(dir.resolve(PIXEL_SCALES).toFile(), PixelScales.class);
+                pixels = Optional.of(new PixelStatistics(readGaussians(dir.resolve(PIXEL_GAUSSIAN)), scales.deepCenter(),
+                        scales.deepSpread(), scales.pixelCenter(), scales.pixelSpread()));
+            }
+            return new TrainedModel(d.kind(), d.spec(), fresh.block(), background, gaussians, deep, featureEnergy, pixels);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalArgumentException("cannot load model from " + dir + ": " + e.getMessage(), e);
         }

@@ -94,6 +94,10 @@ public final class ImageFineTuning {
         Optional<DeepFeatureGaussians> deep = serving.deepFeatures().isEmpty() ? Optional.empty() : DeepFeatureFit.fit(withGaussians,
                 reference.train(), reference.labels(), gaussians.orElseThrow().classMeans().length, reference.heldOut(), manager);
         TrainedModel tuned = new TrainedModel(serving.kind(), serving.spec(), serving.block(), serving.background(), gaussians, deep);
+        if (serving.pixelStatistics().isPresent()) {
+            // The ensemble's deep scale moved with the weights: refitted on the same reference images.
+            tuned = PixelStatisticsFit.fit(tuned, reference.train(), reference.heldOut(), manager);
+        }
         if (serving.featureEnergy().isPresent()) {
             // The features moved with the weights: the feature energy is fitted again, on the same reference images.
             tuned = FeatureEnergyFit.fit(tuned, reference.train(), FeatureEnergyFit.STEPS, config.seed(), outDir, manager);

@@ -133,6 +133,10 @@ public final class ImageTraining {
                     split.calibration(), manager);
         }
         TrainedModel model = new TrainedModel(plan.kind(), spec, main.block(), background, gaussians, deep);
+        if (deep.isPresent()) {
+            model = PixelStatisticsFit.fit(model, java.util.Arrays.copyOf(data.inputs(), Math.min(GAUSSIAN_FIT_IMAGES, data.size())),
+                    split.calibration(), manager);
+        }
         if (plan.featureEnergySteps() > 0) {
             long headStart = System.nanoTime();
             int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());

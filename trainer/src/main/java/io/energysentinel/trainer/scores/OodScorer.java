@@ -13,6 +13,7 @@ import io.energysentinel.contract.ModelKind;
 import io.energysentinel.contract.ScoreName;
 import io.energysentinel.trainer.model.DeepFeatureGaussians;
 import io.energysentinel.trainer.model.FeatureGaussians;
+import io.energysentinel.trainer.model.PixelStatistics;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.training.Adam;
 import io.energysentinel.trainer.training.Energies;
@@ -58,6 +59,10 @@ public final class OodScorer {
         if (model.featureEnergy().isPresent()) {
             names.add(ScoreName.FEATURE_ENERGY);
         }
+        if (model.pixelStatistics().isPresent()) {
+            names.add(ScoreName.PIXEL_STATISTICS);
+            names.add(ScoreName.ENSEMBLE);
+        }
         return names;
     }
 
@@ -88,10 +93,7 @@ public final class OodScorer {
                     NDArray feature = mahalanobis(features, model.featureGaussians().get());
                     put(out, ScoreName.MAHALANOBIS, start, feature);
                     if (model.deepFeatures().isPresent()) {
-                        DeepFeatureGaussians deep = model.deepFeatures().get();
-                        NDArray tap = mahalanobis(pooledActivations(model, ps, x, deep.tapLayer()), deep.tapGaussians());
-                        put(out, ScoreName.DEEP_MAHALANOBIS, start, tap.sub(deep.tapCenter()).div(deep.tapScale())
-                                .add(feature.sub(deep.featureCenter()).div(deep.featureScale())));
+                        put(out, ScoreName.DEEP_MAHALANOBIS, start, deepMahalanobis(model, ps, x, feature));
                     }
                 }
                 if (model.featureEnergy().isPresent()) {
@@ -100,7 +102,58 @@ public final class OodScorer {
                 put(out, ScoreName.GRAD_NORM, start, gradientNorm(ps, x));
             }
         }
+        model.pixelStatistics().ifPresent(pixels -> {
+            double[] distance = pixelDistances(inputs);
+            double[] deep = out.get(ScoreName.DEEP_MAHALANOBIS);
+            double[] ensemble = new double[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                ensemble[i] = pixels.ensemble(deep[i], distance[i]);
+            }
+            out.put(ScoreName.PIXEL_STATISTICS, distance);
+            out.put(ScoreName.ENSEMBLE, ensemble);
+        });
         return out;
+    }
+
+    /** {@link ScoreName#DEEP_MAHALANOBIS} of every input (the model must have deep feature Gaussians). */
+    public double[] deepMahalanobis(float[][] inputs, NDManager parent) {
+        if (model.deepFeatures().isEmpty()) {
+            throw new IllegalStateException("model has no deep feature Gaussians");
+        }
+        double[] out = new double[inputs.length];
+        ParameterStore ps = new ParameterStore(parent, false);
+        for (int start = 0; start < inputs.length; start += BATCH) {
+            int n = Math.min(BATCH, inputs.length - start);
+            try (NDManager scope = parent.newSubManager()) {
+                NDArray x = batch(inputs, start, n, scope);
+                NDArray feature = mahalanobis(features(model, ps, x), model.featureGaussians().orElseThrow());
+                float[] v = deepMahalanobis(model, ps, x, feature).toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    out[start + i] = v[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The squared Mahalanobis distance of each input's {@link PixelStatistics#of statistics} to the training images'
+     * Gaussian ({@link ScoreName#PIXEL_STATISTICS}; the model must have pixel statistics).
+     */
+    public double[] pixelDistances(float[][] inputs) {
+        PixelStatistics pixels = model.pixelStatistics().orElseThrow(() -> new IllegalStateException("model has no pixel statistics"));
+        List<Integer> shape = model.spec().inputShape();
+        double[] out = new double[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            out[i] = pixels.distance(PixelStatistics.of(inputs[i], shape.get(0), shape.get(1), shape.get(2)));
+        }
+        return out;
+    }
+
+    private static NDArray deepMahalanobis(TrainedModel model, ParameterStore ps, NDArray x, NDArray featureDistance) {
+        DeepFeatureGaussians deep = model.deepFeatures().orElseThrow();
+        NDArray tap = mahalanobis(pooledActivations(model, ps, x, deep.tapLayer()), deep.tapGaussians());
+        return tap.sub(deep.tapCenter()).div(deep.tapScale()).add(featureDistance.sub(deep.featureCenter()).div(deep.featureScale()));
     }
 
     /** Class predictions (argmax of the logits) of a JEM. */

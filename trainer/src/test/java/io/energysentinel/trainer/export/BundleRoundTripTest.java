@@ -54,7 +54,7 @@ class BundleRoundTripTest {
     void trainedJemBundleWithEveryScoreReproducesTheTrainer() {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel jem = ExportParityTest.jemWithEverything(m);
-            assertRoundTrip(jem, m, ScoreName.DEEP_MAHALANOBIS);
+            assertRoundTrip(jem, m, ScoreName.ENSEMBLE);
         }
     }
 

@@ -18,6 +18,7 @@ import io.energysentinel.trainer.model.FeatureGaussians;
 import io.energysentinel.trainer.model.NetworkSpec;
 import io.energysentinel.trainer.model.TrainedModel;
 import io.energysentinel.trainer.pipeline.FeatureEnergyFit;
+import io.energysentinel.trainer.pipeline.PixelStatisticsFit;
 import io.energysentinel.trainer.scores.DeepFeatureFit;
 import io.energysentinel.trainer.scores.FeatureGaussianFit;
 import io.energysentinel.trainer.scores.OodScorer;
@@ -112,8 +113,9 @@ class ExportParityTest {
         TrainedModel withGaussians = new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g));
         TrainedModel withDeep = new TrainedModel(ModelKind.JEM, spec, main.block(), Optional.of(bg), Optional.of(g),
                 DeepFeatureFit.fit(withGaussians, fitImages, labels, 10, uniform(50, 784, 8), m));
+        TrainedModel withPixels = PixelStatisticsFit.fit(withDeep, fitImages, uniform(50, 784, 10), m);
         try {
-            return FeatureEnergyFit.fit(withDeep, uniform(600, 784, 9), 5, 3, Files.createTempDirectory("feature-energy"), m);
+            return FeatureEnergyFit.fit(withPixels, uniform(600, 784, 9), 5, 3, Files.createTempDirectory("feature-energy"), m);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
