@@ -20,21 +20,30 @@ import org.apache.flink.util.Collector;
  * {@link AlertPhase#PEAK} on each higher score while it is open, {@link AlertPhase#CLOSED} when it closes. Keeps an
  * {@link EpisodeTracker.Episode} and its expiry (timers and the last record seen) in state while the episode is open,
  * and clears both when it closes: after {@code quietRecords} normal records, or when the source has sent nothing for
- * the idle timeout, in event time (the watermark passes its last record's time plus the timeout) or, for a source
- * that never comes back while the whole stream is quiet, in processing time. So a quiet source holds no state, and a
- * source that went silent mid-episode alerts again on its next anomaly.
+ * the idle timeout: in the source's own event time (its next record comes more than the timeout after its last one), in
+ * processing time (a source that never comes back), or at the end of a bounded input. So a quiet source holds no state,
+ * and a source that went silent mid-episode alerts again on its next anomaly.
+ *
+ * <p>Other sources' event time never closes an episode. A watermark is the minimum over the scorer's subtasks, but each
+ * subtask flushes its shards' batches in its own order: after a restore, in a backlog, one shard's later records (other
+ * sources, minutes ahead in event time) can pass another's, and a watermark-driven expiry then closed open episodes that
+ * an uninterrupted run keeps (an extra alert in {@code ScoringJobMainCrashIT}). The event-time timer is therefore
+ * registered only for the end of the input ({@link Long#MAX_VALUE}).
  */
 public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRecord, Alert> {
     private static final long serialVersionUID = 1L;
     /** State: the open episode of this source, absent when none. */
     static final ValueStateDescriptor<EpisodeTracker.Episode> EPISODE =
             new ValueStateDescriptor<>("episode", EpisodeTracker.Episode.class);
+    /** The event-time timer of an open episode: the final watermark of a bounded input. */
+    private static final long END_OF_INPUT = Long.MAX_VALUE;
     /** State: the expiry timers of the open episode, absent when none. */
     static final ValueStateDescriptor<Expiry> EXPIRY = new ValueStateDescriptor<>("episode-expiry", Expiry.class);
 
     /**
-     * When an open episode expires, in event time and in processing time, and the last record seen in it (what the
-     * closing alert of an expired episode reports).
+     * When an open episode expires, in its source's event time (a later record of the source past it closes the episode
+     * first) and in processing time, and the last record seen in it (what the closing alert of an expired episode
+     * reports).
      */
     public record Expiry(long eventTime, long processingTime, ScoredRecord last) implements Serializable {}
 
@@ -65,7 +74,17 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
 
     @Override
     public void processElement(ScoredRecord scored, Context ctx, Collector<Alert> out) throws Exception {
-        EpisodeTracker.Step step = tracker.observe(episode.value(), scored.value(), scored.threshold(), scored.eventTime());
+        EpisodeTracker.Episode open = episode.value();
+        Expiry previous = expiry.value();
+        if (open != null && previous != null && scored.eventTime() > previous.eventTime()) {
+            // The source itself was silent past the idle timeout: its episode ended before this record.
+            cancelExpiry(ctx);
+            episode.clear();
+            metrics.episodeExpired();
+            out.collect(alert(previous.last(), AlertPhase.CLOSED, open.start()));
+            open = null;
+        }
+        EpisodeTracker.Step step = tracker.observe(open, scored.value(), scored.threshold(), scored.eventTime());
         cancelExpiry(ctx);
         if (step.next() == null) {
             episode.clear();
@@ -73,7 +92,7 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
             episode.update(step.next());
             Expiry at = new Expiry(saturatedAdd(scored.eventTime(), idleMillis),
                     saturatedAdd(ctx.timerService().currentProcessingTime(), idleMillis), scored);
-            ctx.timerService().registerEventTimeTimer(at.eventTime());
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
             ctx.timerService().registerProcessingTimeTimer(at.processingTime());
             expiry.update(at);
         }
@@ -97,7 +116,7 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
         if (at == null) {
             return;
         }
-        boolean due = ctx.timeDomain() == TimeDomain.EVENT_TIME ? timestamp == at.eventTime() : timestamp == at.processingTime();
+        boolean due = ctx.timeDomain() == TimeDomain.EVENT_TIME ? timestamp == END_OF_INPUT : timestamp == at.processingTime();
         if (due) {
             EpisodeTracker.Episode open = episode.value();
             cancelExpiry(ctx);
@@ -112,7 +131,7 @@ public final class EpisodeAlerter extends KeyedProcessFunction<String, ScoredRec
     private void cancelExpiry(Context ctx) throws Exception {
         Expiry at = expiry.value();
         if (at != null) {
-            ctx.timerService().deleteEventTimeTimer(at.eventTime());
+            ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
             ctx.timerService().deleteProcessingTimeTimer(at.processingTime());
             expiry.clear();
         }

@@ -61,18 +61,23 @@ class EpisodeAlerterTest {
             harness.processElement(scored("a1", "host-a", BEGINNING, 5.0), BEGINNING);
             harness.processElement(scored("b1", "host-b", BEGINNING, 0.1), BEGINNING);
             assertThat(harness.numKeyedStateEntries()).as("host-a's episode and its expiry").isEqualTo(2);
-            // host-a goes silent; other sources move event time on past its last record plus the timeout.
+            // Other sources move event time on past host-a's last record plus the timeout: that alone closes nothing (in a
+            // backlog they run ahead of host-a's records still in flight).
             harness.processWatermark(BEGINNING + fiveMinutes + 1);
-            assertThat(harness.numKeyedStateEntries()).as("expired in event time").isZero();
+            assertThat(harness.numKeyedStateEntries()).as("still open after other sources' event time moved on").isEqualTo(2);
+            // host-a's own next record comes after the timeout: its episode ended before it, and this one opens another.
             harness.processElement(scored("a2", "host-a", BEGINNING + fiveMinutes + 2, 6.0), BEGINNING + fiveMinutes + 2);
             // The whole stream goes quiet: processing time closes the episode all the same.
             harness.setProcessingTime(BEGINNING + 2 * fiveMinutes + 10);
             assertThat(harness.numKeyedStateEntries()).as("expired in processing time").isZero();
             harness.processElement(scored("a3", "host-a", BEGINNING + 3 * fiveMinutes, 7.0), BEGINNING + 3 * fiveMinutes);
+            // The end of a bounded input closes what is still open.
+            harness.processWatermark(Long.MAX_VALUE);
+            assertThat(harness.numKeyedStateEntries()).as("closed at the end of the input").isZero();
             assertThat(harness.extractOutputValues()).extracting(Alert::recordId, Alert::phase).containsExactly(
                     tuple("a1", AlertPhase.OPENED), tuple("a1", AlertPhase.CLOSED),
                     tuple("a2", AlertPhase.OPENED), tuple("a2", AlertPhase.CLOSED),
-                    tuple("a3", AlertPhase.OPENED));
+                    tuple("a3", AlertPhase.OPENED), tuple("a3", AlertPhase.CLOSED));
         }
     }
 
