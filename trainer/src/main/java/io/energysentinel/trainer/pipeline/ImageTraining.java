@@ -123,25 +123,24 @@ public final class ImageTraining {
 
         Optional<FeatureGaussians> gaussians = Optional.empty();
         Optional<DeepFeatureGaussians> deep = Optional.empty();
+        // The training images every post-training fit reads (Gaussians, pixel statistics, feature energy).
+        int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
+        float[][] fitImages = java.util.Arrays.copyOf(data.inputs(), n);
         if (spec.featureLayer() >= 0 && plan.kind() == ModelKind.JEM) {
             TrainedModel bare = new TrainedModel(plan.kind(), spec, main.block(), Optional.empty(), Optional.empty());
-            int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
-            float[][] features = new OodScorer(bare).features(java.util.Arrays.copyOf(data.inputs(), n), manager);
-            gaussians = Optional.of(FeatureGaussianFit.fit(features, java.util.Arrays.copyOf(data.labels(), n), 10, 1e-3, manager));
+            int[] fitLabels = java.util.Arrays.copyOf(data.labels(), n);
+            float[][] features = new OodScorer(bare).features(fitImages, manager);
+            gaussians = Optional.of(FeatureGaussianFit.fit(features, fitLabels, 10, 1e-3, manager));
             deep = DeepFeatureFit.fit(new TrainedModel(plan.kind(), spec, main.block(), Optional.empty(), gaussians),
-                    java.util.Arrays.copyOf(data.inputs(), n), java.util.Arrays.copyOf(data.labels(), n), 10,
-                    split.calibration(), manager);
+                    fitImages, fitLabels, 10, split.calibration(), manager);
         }
         TrainedModel model = new TrainedModel(plan.kind(), spec, main.block(), background, gaussians, deep);
         if (deep.isPresent()) {
-            model = PixelStatisticsFit.fit(model, java.util.Arrays.copyOf(data.inputs(), Math.min(GAUSSIAN_FIT_IMAGES, data.size())),
-                    split.calibration(), manager);
+            model = PixelStatisticsFit.fit(model, fitImages, split.calibration(), manager);
         }
         if (plan.featureEnergySteps() > 0) {
             long headStart = System.nanoTime();
-            int n = Math.min(GAUSSIAN_FIT_IMAGES, data.size());
-            model = FeatureEnergyFit.fit(model, java.util.Arrays.copyOf(data.inputs(), n), plan.featureEnergySteps(),
-                    plan.config().seed(), outDir, manager);
+            model = FeatureEnergyFit.fit(model, fitImages, plan.featureEnergySteps(), plan.config().seed(), outDir, manager);
             summary.put("featureEnergy", Map.of("steps", plan.featureEnergySteps(), "images", n,
                     "seconds", (System.nanoTime() - headStart) / 1e9));
         }

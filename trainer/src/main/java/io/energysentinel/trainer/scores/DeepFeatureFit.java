@@ -65,19 +65,12 @@ public final class DeepFeatureFit {
                 int[] idx = java.util.stream.IntStream.range(start, start + n).toArray();
                 NDArray x = TrainingData.batch(heldOut, idx, new ai.djl.ndarray.types.Shape(
                         shape.stream().mapToLong(Integer::longValue).toArray()), scope);
-                copy(OodScorer.mahalanobis(OodScorer.pooledActivations(model, ps, x, tap), tapGaussians), tapDistance, start);
-                copy(OodScorer.mahalanobis(OodScorer.features(model, ps, x), model.featureGaussians().get()), featureDistance, start);
+                OodScorer.copy(OodScorer.mahalanobis(OodScorer.pooledActivations(model, ps, x, tap), tapGaussians), tapDistance, start);
+                OodScorer.copy(OodScorer.mahalanobis(OodScorer.features(model, ps, x), model.featureGaussians().get()), featureDistance, start);
             }
         }
         return Optional.of(new DeepFeatureGaussians(tap, tapGaussians, mean(tapDistance), std(tapDistance),
                 mean(featureDistance), std(featureDistance)));
-    }
-
-    private static void copy(NDArray values, double[] out, int start) {
-        float[] v = values.toFloatArray();
-        for (int i = 0; i < v.length; i++) {
-            out[start + i] = v[i];
-        }
     }
 
     private static double meanVariance(float[][] rows) {

@@ -127,10 +127,7 @@ public final class OodScorer {
             try (NDManager scope = parent.newSubManager()) {
                 NDArray x = batch(inputs, start, n, scope);
                 NDArray feature = mahalanobis(features(model, ps, x), model.featureGaussians().orElseThrow());
-                float[] v = deepMahalanobis(model, ps, x, feature).toFloatArray();
-                for (int i = 0; i < n; i++) {
-                    out[start + i] = v[i];
-                }
+                copy(deepMahalanobis(model, ps, x, feature), out, start);
             }
         }
         return out;
@@ -289,8 +286,12 @@ public final class OodScorer {
     }
 
     private static void put(Map<ScoreName, double[]> out, ScoreName name, int start, NDArray values) {
+        copy(values, out.get(name), start);
+    }
+
+    /** Copies a batch's {@code [B]} values into {@code target} from {@code start} on. */
+    static void copy(NDArray values, double[] target, int start) {
         float[] v = values.toFloatArray();
-        double[] target = out.get(name);
         for (int i = 0; i < v.length; i++) {
             target[start + i] = v[i];
         }
